@@ -1,0 +1,44 @@
+/// One problem with a definition, as AWS's ValidateStateMachineDefinition reports it.
+public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
+    /// How bad it is: errors make the definition invalid; warnings don't.
+    public enum Severity: String, Sendable, Hashable {
+        case error = "ERROR"
+        case warning = "WARNING"
+    }
+
+    /// AWS's stable code: `SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`, `UNREACHABLE_STATE` …
+    public var code: String
+    /// A JSON pointer into the definition (`/States/Pass/Next`), or nil for the document itself.
+    public var location: String?
+    public var message: String
+    public var severity: Severity
+
+    public init(code: String, location: String?, message: String, severity: Severity = .error) {
+        self.code = code
+        self.location = location
+        self.message = message
+        self.severity = severity
+    }
+
+    /// `LOCATION CODE: MESSAGE`, the line `baton validate` prints.
+    public var description: String { "\(location ?? "/") \(code): \(message)" }
+
+    /// The codes AWS uses.
+    public enum Code {
+        public static let schemaValidationFailed = "SCHEMA_VALIDATION_FAILED"
+        public static let invalidJSONDescription = "INVALID_JSON_DESCRIPTION"
+        public static let missingTransitionTarget = "MISSING_TRANSITION_TARGET"
+        public static let unreachableState = "UNREACHABLE_STATE"
+        public static let duplicateStateName = "DUPLICATE_STATE_NAME"
+        public static let noTerminalState = "NO_TERMINAL_STATE"
+        public static let invalidResource = "INVALID_RESOURCE"
+        public static let tooDeeplyNested = "TOO_DEEPLY_NESTED"
+    }
+}
+
+/// The diagnostics of a definition that failed to parse or validate.
+public struct InvalidDefinition: Error, Sendable {
+    public var diagnostics: [Diagnostic]
+
+    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+}
