@@ -237,16 +237,17 @@ struct ChoiceTimestampTests {
         }
     }
 
-    @Test("RFC 3339 as AWS reads it: T, seconds, an offset, real dates, at most nine fraction digits")
+    @Test("RFC 3339 as the ASL reads it: uppercase T and Z, seconds, an offset, real dates, at most nine fraction digits")
     func timestampSyntax() {
         let valid = ["2012-10-09T19:00:55Z", "2012-10-09T19:00:55+01:00", "2012-10-09T19:00:55-05:30",
                      "2026-11-25T12:39:15.000000Z", "2026-11-25T12:39:15.00Z", "2024-02-29T00:00:00Z",
-                     "2012-10-09T19:00:55.123456789Z", "2012-10-09t19:00:55z"]
+                     "2012-10-09T19:00:55.123456789Z"]
         let invalid = ["2012-10-09T19:00:55", "2026-11-25T12:39:15.000000", "2012-10-09 19:00:55Z",
                        "2016-13-05T21:29:29Z", "2016-12-05T25:29:29Z", "05-12-2016T21:29:29Z",
                        "2023-02-29T00:00:00Z", "2012-10-09T19:00Z", "2012-10-09T19:00:60Z", "2023-02-24",
                        "2012-10-09T19:00:55.Z", "2012-10-09T19:00:55.1234567890Z", "2012-10-09T19:00:55+0100",
-                       "2012-10-09T19:00:55+01", " 2012-10-09T19:00:55Z", ""]
+                       "2012-10-09T19:00:55+01", " 2012-10-09T19:00:55Z", "2012-10-09t19:00:55Z",
+                       "2012-10-09T19:00:55z", ""]
         for text in valid { #expect(RFC3339Timestamp(parsing: text) != nil, "\(text)") }
         for text in invalid { #expect(RFC3339Timestamp(parsing: text) == nil, "\(text)") }
         #expect(RFC3339Timestamp(parsing: "1970-01-01T00:00:00Z")?.epochSeconds == 0)

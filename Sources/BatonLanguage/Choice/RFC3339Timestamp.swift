@@ -1,6 +1,6 @@
-/// An instant written as an RFC 3339 timestamp the way AWS accepts one: `YYYY-MM-DDTHH:MM:SS`, an
-/// optional fraction of 1 to 9 digits, and a mandatory offset (`Z` or `±HH:MM`), with real calendar
-/// dates. Ordered by the instant it names, so `…T20:00:00+01:00` equals `…T19:00:00Z`.
+/// An instant written as an RFC 3339 timestamp the way the ASL and AWS accept one: `YYYY-MM-DDTHH:MM:SS`
+/// with an uppercase `T`, an optional fraction of 1 to 9 digits, and a mandatory offset (uppercase `Z`
+/// or `±HH:MM`), with real calendar dates. Ordered by the instant it names, so `…T20:00:00+01:00` equals `…T19:00:00Z`.
 public struct RFC3339Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Seconds since 1970-01-01T00:00:00Z.
     public var epochSeconds: Int64
@@ -32,7 +32,7 @@ public struct RFC3339Timestamp: Sendable, Hashable, Comparable, CustomStringConv
         }
 
         guard let year = digits(4), expect(0x2D), let month = digits(2), expect(0x2D), let day = digits(2),
-              expect(0x54, 0x74),  // T or t
+              expect(0x54),  // an uppercase T, as the ASL requires
               let hour = digits(2), expect(0x3A), let minute = digits(2), expect(0x3A), let second = digits(2)
         else { return nil }
         guard (1...12).contains(month), day >= 1, day <= Self.daysIn(month: month, year: year),
@@ -55,7 +55,7 @@ public struct RFC3339Timestamp: Sendable, Hashable, Comparable, CustomStringConv
 
         var offsetSeconds = 0
         guard i < b.count else { return nil }
-        if b[i] == 0x5A || b[i] == 0x7A {  // Z or z
+        if b[i] == 0x5A {  // an uppercase Z, as the ASL requires
             i += 1
         } else if b[i] == 0x2B || b[i] == 0x2D {  // + or -
             let sign = b[i] == 0x2D ? -1 : 1
