@@ -1,0 +1,51 @@
+/// Reads an Amazon States Language definition into a `StateMachine`, or reports every problem AWS
+/// would report at CreateStateMachine time, each with its code, JSON-pointer location and message.
+public enum DefinitionParser {
+    /// Parses definition text: not JSON gives one INVALID_JSON_DESCRIPTION; otherwise see `parse(json:)`.
+    public static func parse(text: String, options: ValidationOptions = .init()) -> Result<StateMachine, InvalidDefinition> {
+        let size = text.utf8.count
+        if size > options.maxDefinitionBytes {
+            return .failure(InvalidDefinition([Diagnostic(
+                code: Diagnostic.Code.schemaValidationFailed, location: nil,
+                message: "Value at 'definition' failed to satisfy constraint: Member must have length less than or equal to \(options.maxDefinitionBytes)")]))
+        }
+        if text.allSatisfy({ $0.isWhitespace }) {
+            return .failure(InvalidDefinition([Diagnostic(
+                code: Diagnostic.Code.schemaValidationFailed, location: "/",
+                message: "Definition must be a valid JSON object")]))
+        }
+        let json: JSON
+        do {
+            json = try JSONParser.parse(text, maxDepth: options.maxDepth)
+        } catch {
+            return .failure(InvalidDefinition([Diagnostic(
+                code: Diagnostic.Code.invalidJSONDescription, location: nil,
+                message: JSONErrorText.describe(error, in: text))]))
+        }
+        return parse(json: json, options: options)
+    }
+
+    /// Parses a definition already read as JSON, checking it as AWS does.
+    public static func parse(json: JSON, options: ValidationOptions = .init()) -> Result<StateMachine, InvalidDefinition> {
+        var reader = DefinitionReader(options: options)
+        let machine = reader.readMachine(json)
+        if reader.issues.hasErrors || machine == nil {
+            var diagnostics = reader.issues.diagnostics
+            if diagnostics.isEmpty {
+                diagnostics.append(Diagnostic(code: Diagnostic.Code.schemaValidationFailed, location: "/",
+                                              message: "Definition is not a valid state machine"))
+            }
+            return .failure(InvalidDefinition(diagnostics))
+        }
+        guard let machine else { return .failure(InvalidDefinition([])) }
+        return .success(machine)
+    }
+
+    /// Every problem of the definition text (empty when it is valid).
+    public static func validate(text: String, options: ValidationOptions = .init()) -> [Diagnostic] {
+        switch parse(text: text, options: options) {
+        case .success: return []
+        case .failure(let invalid): return invalid.diagnostics
+        }
+    }
+}

@@ -1,0 +1,83 @@
+extension DefinitionReader {
+    /// A JSONPath-mode payload template (Parameters, ResultSelector, ItemSelector, Assign): an object
+    /// whose `key.$` members hold valid paths or intrinsic function calls.
+    mutating func payloadTemplate(_ object: JSONObject, _ field: String, at location: String) -> ValueTemplate? {
+        guard let value = object[field] else { return nil }
+        let pointer = Pointer.join(location, field)
+        guard value.isObject else {
+            typeError(field, "OBJECT", at: pointer)
+            return nil
+        }
+        let before = issues.diagnostics.count
+        checkTemplate(value, at: pointer)
+        guard issues.diagnostics.count == before else { return nil }
+        do {
+            return .jsonPath(try PayloadTemplate(value))
+        } catch {
+            issues.schema(error.message, at: pointer)
+            return nil
+        }
+    }
+
+    /// Reports every `key.$` member whose value is not a string holding a path or an intrinsic call.
+    private mutating func checkTemplate(_ value: JSON, at pointer: String) {
+        switch value {
+        case .object(let o):
+            for (key, member) in o {
+                if key.hasSuffix(".$") {
+                    guard case .string(let text) = member else {
+                        typeError(key, "STRING", at: pointer)
+                        continue
+                    }
+                    if !Self.isPathOrIntrinsic(text) {
+                        issues.schema("The value for the field '\(key)' must be a valid JSONPath or a valid intrinsic function call",
+                                      at: pointer)
+                    }
+                } else {
+                    checkTemplate(member, at: Pointer.join(pointer, key))
+                }
+            }
+        case .array(let items):
+            for (i, item) in items.enumerated() { checkTemplate(item, at: Pointer.join(pointer, i)) }
+        default:
+            break
+        }
+    }
+
+    /// True for a path (`$.a`, `$$.b`, `$var`) or an intrinsic function call (`States.Format(…)`).
+    static func isPathOrIntrinsic(_ text: String) -> Bool {
+        if IntrinsicFunction.looksLikeIntrinsic(text) {
+            return (try? IntrinsicFunction(parsing: text)) != nil
+        }
+        return (try? PathReference(text)) != nil
+    }
+
+    /// A JSONata-mode template (Arguments, Output, Assign, ItemSelector), kept as written. `objectOnly`:
+    /// the field must be an object (Assign), else an object or a whole `{% … %}` expression (Arguments).
+    mutating func jsonataTemplate(_ object: JSONObject, _ field: String, objectOnly: Bool,
+                                  at location: String) -> ValueTemplate? {
+        guard let value = object[field] else { return nil }
+        let pointer = Pointer.join(location, field)
+        switch value {
+        case .object:
+            return .jsonata(value)
+        case .string(let text) where !objectOnly && Self.isJSONata(text):
+            return .jsonata(value)
+        default:
+            if objectOnly {
+                typeError(field, "OBJECT", at: pointer)
+            } else {
+                issues.schema("The value for the field '\(field)' must be an OBJECT or a JSONata expression", at: pointer)
+            }
+            return nil
+        }
+    }
+
+    /// Assign in either query language.
+    mutating func assign(_ object: JSONObject, language: QueryLanguage, at location: String) -> ValueTemplate? {
+        switch language {
+        case .jsonPath: return payloadTemplate(object, "Assign", at: location)
+        case .jsonata: return jsonataTemplate(object, "Assign", objectOnly: true, at: location)
+        }
+    }
+}
