@@ -126,6 +126,7 @@ public struct Execution: Sendable {
     // MARK: Bookkeeping
 
     mutating func emit(_ type: HistoryEventType, _ details: HistoryEvent.Details, frame: Int?) {
+        if let frame, frames[frame]?.silent == true { return }
         let id = lastEventId + 1
         var previous = lastEventId
         if let frame, let f = frames[frame] { previous = f.lastEventId }
@@ -216,6 +217,8 @@ struct Frame: Sendable {
     var enteredTime: Millis = 0
     var retryCounts: [Int] = []
     var lastEventId = 0
+    /// True inside a distributed Map, whose iterations are child executions with their own history.
+    var silent = false
 }
 
 /// A task handed to a worker and not answered yet.

@@ -1,0 +1,303 @@
+import BatonLanguage
+
+// Parallel and Map: fan out child frames, collect their results in order, and resume the owner
+// when all have ended. A failing child fails the state (Map: beyond its tolerated failures) and
+// its siblings are aborted; their late answers then find no task and change nothing.
+// Map starts at most MaxConcurrency iterations at once (0: no limit) and the next as one ends.
+
+extension Execution {
+    mutating func startParallel(_ id: Int, _ state: State, _ parallel: ParallelState, input: JSON) {
+        emit(.parallelStateStarted, .none, frame: id)
+        nextJoinId += 1
+        let joinId = nextJoinId
+        var join = Join(owner: id, kind: .parallel, results: Array(repeating: nil, count: parallel.branches.count),
+                        remaining: parallel.branches.count)
+        let variables = frames[id]?.variables ?? [:]
+        let silent = frames[id]?.silent ?? false
+        var started: [Int] = []
+        for (index, branch) in parallel.branches.enumerated() {
+            let child = newFrame(list: branch, parent: .init(join: joinId, index: index), variables: variables, input: input)
+            frames[child]?.silent = silent
+            join.children.insert(child)
+            started.append(child)
+        }
+        joins[joinId] = join
+        frames[id]?.phase = .waitingJoin(joinId)
+        if parallel.branches.isEmpty {
+            joinCompleted(joinId)
+            return
+        }
+        runnable.append(contentsOf: started.reversed())
+    }
+
+    mutating func startMap(_ id: Int, _ state: State, _ map: MapState, input: JSON) throws(StatesError) {
+        let env = environment(id, input: input)
+        var items: [JSON]
+        if let itemsPath = map.itemsPath {
+            guard let v = itemsPath.evaluate(in: env) else {
+                throw StatesError.runtime("Invalid path '\(itemsPath.text)' : No results for path: \(normalized(itemsPath))")
+            }
+            guard case .array(let a) = v else {
+                throw StatesError.runtime("Map state input must be an array but was: \(v.serialized())")
+            }
+            items = a
+        } else if map.items != nil {
+            throw StatesError(StatesError.Name.queryEvaluationError, "JSONata expressions are not supported by this version of Baton.")
+        } else {
+            guard case .array(let a) = input else {
+                throw StatesError.runtime("Map state input must be an array but was: \(input.serialized())")
+            }
+            items = a
+        }
+        let maxConcurrency = try integerSetting(map.maxConcurrency, env: env, field: "MaxConcurrencyPath") ?? 0
+        let toleratedCount = try integerSetting(map.toleratedFailureCount, env: env, field: "ToleratedFailureCountPath")
+        let toleratedPercentage = try floatSetting(map.toleratedFailurePercentage, env: env, field: "ToleratedFailurePercentagePath")
+        if let c = toleratedCount, c < 0 { throw StatesError.runtime("ToleratedFailureCount cannot be negative.") }
+        if let p = toleratedPercentage, p < 0 || p > 100 {
+            throw StatesError.runtime("ToleratedFailurePercentage must be between 0 and 100.")
+        }
+        if let batcher = map.itemBatcher {
+            items = try batch(items, batcher, env: env, frame: id)
+        }
+        let distributed = map.mode == .distributed
+        emit(.mapStateStarted, .mapStateStarted(length: items.count), frame: id)
+        if distributed {
+            emit(.mapRunStarted, .mapRunStarted(mapRunArn: "\(info.stateMachineArn.replacingStateMachineWithMapRun()):\(state.name):\(serial())"),
+                 frame: id)
+        }
+        nextJoinId += 1
+        let joinId = nextJoinId
+        let run = Join.MapRun(items: items, maxConcurrency: maxConcurrency, toleratedCount: toleratedCount,
+                              toleratedPercentage: toleratedPercentage, distributed: distributed)
+        joins[joinId] = Join(owner: id, kind: .map(run), results: Array(repeating: nil, count: items.count), remaining: items.count)
+        frames[id]?.phase = .waitingJoin(joinId)
+        if items.isEmpty {
+            joinCompleted(joinId)
+            return
+        }
+        let first = maxConcurrency > 0 ? min(maxConcurrency, items.count) : items.count
+        var started: [Int] = []
+        for _ in 0..<first {
+            if let child = try startIteration(joinId) { started.append(child) }
+        }
+        runnable.append(contentsOf: started.reversed())
+    }
+
+    /// Starts the next Map iteration of a join; returns its frame.
+    mutating func startIteration(_ joinId: Int) throws(StatesError) -> Int? {
+        guard var join = joins[joinId], case .map(var run) = join.kind, run.nextIndex < run.items.count,
+              let owner = frames[join.owner], let state = owner.list[owner.stateName],
+              case .map(let map) = state.kind else { return nil }
+        let index = run.nextIndex
+        run.nextIndex += 1
+        run.running += 1
+        join.kind = .map(run)
+        joins[joinId] = join
+        let item = Frame.MapItem(index: index, value: run.items[index])
+        var input = item.value
+        if let selector = map.itemSelector ?? state.parameters {
+            input = try evaluate(selector, input: owner.effectiveInput, frame: join.owner, field: "ItemSelector", mapItem: item)
+        }
+        if !run.distributed {
+            emit(.mapIterationStarted, .mapIteration(name: state.name, index: index), frame: join.owner)
+        }
+        let child = newFrame(list: map.processor, parent: .init(join: joinId, index: index),
+                             variables: owner.variables, input: input, mapItem: item)
+        frames[child]?.silent = run.distributed || owner.silent
+        joins[joinId]?.children.insert(child)
+        return child
+    }
+
+    mutating func childSucceeded(_ child: Int, _ parent: Frame.Parent, output: JSON) {
+        guard var join = joins[parent.join] else { return }
+        join.results[parent.index] = output
+        join.remaining -= 1
+        join.children.remove(child)
+        frames[child] = nil
+        if case .map(var run) = join.kind {
+            run.running -= 1
+            join.kind = .map(run)
+            joins[parent.join] = join
+            if let owner = frames[join.owner], let state = owner.list[owner.stateName], !run.distributed {
+                emit(.mapIterationSucceeded, .mapIteration(name: state.name, index: parent.index), frame: join.owner)
+            }
+        } else {
+            joins[parent.join] = join
+        }
+        continueJoin(parent.join)
+    }
+
+    mutating func childFailed(_ child: Int, _ parent: Frame.Parent, error: String?, cause: String?) {
+        guard var join = joins[parent.join] else { return }
+        join.remaining -= 1
+        join.children.remove(child)
+        frames[child] = nil
+        guard let owner = frames[join.owner], let state = owner.list[owner.stateName] else { return }
+        if case .map(var run) = join.kind {
+            run.running -= 1
+            run.failures += 1
+            if !run.distributed {
+                emit(.mapIterationFailed, .mapIteration(name: state.name, index: parent.index), frame: join.owner)
+            }
+            let tolerated = run.toleratedCount != nil || run.toleratedPercentage != nil
+            var withinTolerance = false
+            if tolerated {
+                let total = max(run.items.count, 1)
+                let countOK = run.toleratedCount.map { run.failures <= $0 } ?? false
+                let pctOK = run.toleratedPercentage.map { Double(run.failures) * 100 / Double(total) <= $0 } ?? false
+                withinTolerance = countOK || pctOK
+            }
+            join.kind = .map(run)
+            if withinTolerance {
+                var errorOutput: JSONObject = [:]
+                if let error { errorOutput["Error"] = .string(error) }
+                if let cause { errorOutput["Cause"] = .string(cause) }
+                join.results[parent.index] = .object(errorOutput)
+                joins[parent.join] = join
+                continueJoin(parent.join)
+                return
+            }
+            joins[parent.join] = join
+            emit(.mapStateFailed, .none, frame: join.owner)
+            if run.distributed { emit(.mapRunFailed, .none, frame: join.owner) }
+            abortJoin(parent.join)
+            let failure: StatesError
+            if tolerated || run.distributed {
+                failure = StatesError(StatesError.Name.exceedToleratedFailureThreshold,
+                                      "The specified tolerated failure threshold was exceeded")
+            } else {
+                failure = StatesError(error ?? "", cause ?? "")
+            }
+            failState(join.owner, state, failure, hasCause: cause != nil || tolerated || run.distributed, fromTask: true)
+        } else {
+            joins[parent.join] = join
+            emit(.parallelStateFailed, .none, frame: join.owner)
+            abortJoin(parent.join)
+            failState(join.owner, state, StatesError(error ?? "", cause ?? ""), hasCause: cause != nil, fromTask: true)
+        }
+        runnable.append(join.owner)
+    }
+
+    /// Starts more iterations if allowed, or completes the join when every child has ended.
+    mutating func continueJoin(_ joinId: Int) {
+        guard let join = joins[joinId] else { return }
+        if case .map(let run) = join.kind, run.nextIndex < run.items.count,
+           run.maxConcurrency == 0 || run.running < run.maxConcurrency {
+            do throws(StatesError) {
+                if let child = try startIteration(joinId) { runnable.append(child) }
+            } catch {
+                if let owner = frames[join.owner], let state = owner.list[owner.stateName] {
+                    abortJoin(joinId)
+                    failState(join.owner, state, error)
+                    runnable.append(join.owner)
+                }
+            }
+            return
+        }
+        if join.remaining == 0 { joinCompleted(joinId) }
+    }
+
+    mutating func joinCompleted(_ joinId: Int) {
+        guard let join = joins.removeValue(forKey: joinId), let owner = frames[join.owner],
+              let state = owner.list[owner.stateName] else { return }
+        let results = JSON.array(join.results.map { $0 ?? .null })
+        if case .map(let run) = join.kind {
+            if run.distributed { emit(.mapRunSucceeded, .none, frame: join.owner) }
+            emit(.mapStateSucceeded, .none, frame: join.owner)
+        }
+        do throws(StatesError) {
+            try completeState(join.owner, state, result: results, selector: true)
+        } catch {
+            failState(join.owner, state, error)
+        }
+        runnable.append(join.owner)
+    }
+
+    /// Aborts every child of a join, recursively; their tasks and timers become stale.
+    mutating func abortJoin(_ joinId: Int) {
+        guard let join = joins.removeValue(forKey: joinId) else { return }
+        for child in join.children.sorted() { abortFrame(child) }
+    }
+
+    mutating func abortFrame(_ id: Int) {
+        guard let f = frames[id] else { return }
+        switch f.phase {
+        case .waitingTask(let token):
+            if let t = tasks.removeValue(forKey: token), let h = t.heartbeatTimer { timers[h] = nil }
+            emit(.taskStateAborted, .none, frame: id)
+        case .waitingTimer(let t):
+            timers[t] = nil
+            if let s = f.list[f.stateName], case .wait = s.kind { emit(.waitStateAborted, .none, frame: id) }
+        case .waitingJoin(let j):
+            if let s = f.list[f.stateName] {
+                if case .map = s.kind { emit(.mapStateAborted, .none, frame: id) }
+                if case .parallel = s.kind { emit(.parallelStateAborted, .none, frame: id) }
+            }
+            abortJoin(j)
+        default:
+            break
+        }
+        frames[id] = nil
+    }
+
+    mutating func integerSetting(_ source: NumberSource?, env: PathEnvironment, field: String) throws(StatesError) -> Int? {
+        guard let v = try resolveNumber(source, env: env) else { return nil }
+        guard let n = v.intValue, v.isNumber else {
+            let shown = v.stringValue ?? v.serialized()
+            throw StatesError.runtime("The \(field) field refers to value \"\(shown)\" which is not a valid integer: \(sourcePath(source))")
+        }
+        return n
+    }
+
+    mutating func floatSetting(_ source: NumberSource?, env: PathEnvironment, field: String) throws(StatesError) -> Double? {
+        guard let v = try resolveNumber(source, env: env) else { return nil }
+        guard let d = v.doubleValue else {
+            let shown = v.stringValue ?? v.serialized()
+            throw StatesError.runtime("The \(field) field refers to value \"\(shown)\" which is not a valid float: \(sourcePath(source))")
+        }
+        return d
+    }
+
+    func sourcePath(_ s: NumberSource?) -> String {
+        if case .path(let p) = s { return p.text }
+        return ""
+    }
+
+    /// Groups items into batches as ItemBatcher asks: `{"BatchInput": …, "Items": [...]}`.
+    mutating func batch(_ items: [JSON], _ batcher: JSON, env: PathEnvironment, frame id: Int) throws(StatesError) -> [JSON] {
+        var maxItems = Int.max
+        if let n = batcher["MaxItemsPerBatch"]?.intValue, n > 0 { maxItems = n }
+        if let p = batcher["MaxItemsPerBatchPath"]?.stringValue, let ref = try? PathReference(p),
+           let n = ref.evaluate(in: env)?.intValue, n > 0 {
+            maxItems = n
+        }
+        var batchInput: JSON?
+        if let bi = batcher["BatchInput"] {
+            if let t = try? PayloadTemplate(bi) {
+                batchInput = try t.evaluate(in: env, random: &random)
+            } else {
+                batchInput = bi
+            }
+        }
+        var batches: [JSON] = []
+        var k = 0
+        while k < items.count {
+            let slice = Array(items[k..<min(k + maxItems, items.count)])
+            var o: JSONObject = [:]
+            if let batchInput { o["BatchInput"] = batchInput }
+            o["Items"] = .array(slice)
+            batches.append(.object(o))
+            k += maxItems
+        }
+        return batches
+    }
+}
+
+extension String {
+    /// `arn:aws:states:R:A:stateMachine:NAME` → `arn:aws:states:R:A:mapRun:NAME`.
+    func replacingStateMachineWithMapRun() -> String {
+        var parts = split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        if parts.count > 5, parts[5] == "stateMachine" { parts[5] = "mapRun" }
+        return parts.joined(separator: ":")
+    }
+}
