@@ -30,7 +30,6 @@ extension JSONPath {
             if rest.isEmpty {
                 child = value
             } else {
-                if o[name] != nil, !(child.isObject || child.isArray) { throw failure(name, root) }
                 try place(value, at: rest, in: &child, root: root)
             }
             o[name] = child

@@ -65,10 +65,9 @@ struct JSONPathParser {
 
     mutating func parseDotName(stopAt: Set<Character>) throws(JSONPathError) -> String {
         let start = i
-        while let c = peek(), c != ".", c != "[", !stopAt.contains(c) {
-            if !stopAt.isEmpty, c == " " || c == ")" || c == "=" || c == "!" || c == "<" || c == ">" || c == "&"
-                || c == "|"
-            {
+        // As Jayway, a blank ends a dot name (a name with blanks needs brackets).
+        while let c = peek(), c != ".", c != "[", c != " ", !stopAt.contains(c) {
+            if !stopAt.isEmpty, c == ")" || c == "=" || c == "!" || c == "<" || c == ">" || c == "&" || c == "|" {
                 break
             }
             i += 1
