@@ -80,9 +80,18 @@ extension Execution {
 
     /// Evaluates Assign and sets the frame's variables.
     mutating func assignVariables(_ id: Int, _ template: ValueTemplate, input: JSON) throws(StatesError) {
+        setVariables(id, try evaluateAssign(id, template, input: input))
+    }
+
+    /// Evaluates Assign against the variables as they were before the state: values are set later.
+    mutating func evaluateAssign(_ id: Int, _ template: ValueTemplate, input: JSON) throws(StatesError) -> JSONObject {
         let values = try evaluate(template, input: input, frame: id, field: "Assign")
-        guard case .object(let o) = values else { return }
-        for (k, v) in o { frames[id]?.variables[k] = v }
+        guard case .object(let o) = values else { return [:] }
+        return o
+    }
+
+    mutating func setVariables(_ id: Int, _ values: JSONObject) {
+        for (k, v) in values { frames[id]?.variables[k] = v }
     }
 
     /// A string field given as a literal, a path, an intrinsic function or an expression.

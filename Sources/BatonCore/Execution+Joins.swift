@@ -242,7 +242,8 @@ extension Execution {
 
     mutating func integerSetting(_ source: NumberSource?, env: PathEnvironment, field: String) throws(StatesError) -> Int? {
         guard let v = try resolveNumber(source, env: env) else { return nil }
-        guard let n = v.intValue, v.isNumber else {
+        // A string holding an integer is accepted, as AWS's Java parser does.
+        guard let n = v.intValue ?? v.stringValue.flatMap({ Int($0) }) else {
             let shown = v.stringValue ?? v.serialized()
             throw StatesError.runtime("The \(field) field refers to value \"\(shown)\" which is not a valid integer: \(sourcePath(source))")
         }
@@ -251,7 +252,7 @@ extension Execution {
 
     mutating func floatSetting(_ source: NumberSource?, env: PathEnvironment, field: String) throws(StatesError) -> Double? {
         guard let v = try resolveNumber(source, env: env) else { return nil }
-        guard let d = v.doubleValue else {
+        guard let d = v.doubleValue ?? v.stringValue.flatMap({ Double($0) }) else {
             let shown = v.stringValue ?? v.serialized()
             throw StatesError.runtime("The \(field) field refers to value \"\(shown)\" which is not a valid float: \(sourcePath(source))")
         }

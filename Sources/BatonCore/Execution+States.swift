@@ -67,10 +67,11 @@ extension Execution {
                 }
             }
             let next: String
+            var assigned: JSONObject = [:]
             if let chosen {
                 next = chosen.next
                 if let assign = chosen.assign {
-                    try assignVariables(id, assign, input: input)
+                    assigned = try evaluateAssign(id, assign, input: input)
                 }
             } else if let d = choice.defaultNext {
                 next = d
@@ -78,8 +79,9 @@ extension Execution {
                 throw StatesError(StatesError.Name.noChoiceMatched,
                                   "No Choice Rule matched and no Default was specified.")
             }
+            if let a = state.assign { assigned.merge(try evaluateAssign(id, a, input: input)) { _, b in b } }
             let output = try outputAfterOutputPath(id, state, input)
-            if let a = state.assign { try assignVariables(id, a, input: input) }
+            setVariables(id, assigned)
             exitState(id, state, output: output)
             transition(id, .next(next), output: output)
 
@@ -125,8 +127,10 @@ extension Execution {
         if selector, let sel = state.resultSelector {
             result = try evaluate(sel, input: result, frame: id, field: "ResultSelector")
         }
+        // Assign is evaluated on the result, but the variables change only after OutputPath has read them.
+        var assigned: JSONObject = [:]
         if let assign = state.assign {
-            try assignVariables(id, assign, input: result)
+            assigned = try evaluateAssign(id, assign, input: result)
         }
         var output: JSON
         switch state.resultPath {
@@ -137,6 +141,7 @@ extension Execution {
         }
         output = try outputAfterOutputPath(id, state, output)
         try checkSize(output, what: "state output", state: state.name)
+        setVariables(id, assigned)
         exitState(id, state, output: output)
         if let t = state.transition {
             transition(id, t, output: output)
@@ -256,8 +261,9 @@ extension Execution {
     mutating func waitEnded(_ id: Int) {
         guard let f = frames[id], let state = f.list[f.stateName] else { return }
         do throws(StatesError) {
+            let assigned = try state.assign.map { a throws(StatesError) in try evaluateAssign(id, a, input: f.effectiveInput) } ?? [:]
             let output = try outputAfterOutputPath(id, state, f.effectiveInput)
-            if let a = state.assign { try assignVariables(id, a, input: f.effectiveInput) }
+            setVariables(id, assigned)
             exitState(id, state, output: output)
             if let t = state.transition { transition(id, t, output: output) } else { endFrame(id, .success(output)) }
         } catch {

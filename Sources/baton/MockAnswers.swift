@@ -79,7 +79,9 @@ struct MockAnswers {
             guard let answer = next(for: name) else { return noMock(token, name) }
             switch answer {
             case .failure(let error, let cause):
-                return .taskFailed(token: token, error: error, cause: cause)
+                // The Lambda integration re-serialises a JSON cause compactly, as AWS's Java service does.
+                let compact = cause.flatMap { try? JSONParser.parse($0) }.map { $0.serialized() } ?? cause
+                return .taskFailed(token: token, error: error, cause: compact)
             case .identity:
                 return .taskSucceeded(token: token, output: Self.lambdaInvokeResult(payload, now: now))
             case .value(let v):
