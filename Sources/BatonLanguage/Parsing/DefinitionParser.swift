@@ -11,16 +11,17 @@ public enum DefinitionParser {
         }
         if text.allSatisfy({ $0.isWhitespace }) {
             return .failure(InvalidDefinition([Diagnostic(
-                code: Diagnostic.Code.schemaValidationFailed, location: "/",
+                code: Diagnostic.Code.schemaValidationFailed, location: nil,
                 message: "Definition must be a valid JSON object")]))
         }
         let json: JSON
         do {
             json = try JSONParser.parse(text, maxDepth: options.maxDepth)
         } catch {
+            let described = JSONErrorText.describe(error, in: text)
             return .failure(InvalidDefinition([Diagnostic(
-                code: Diagnostic.Code.invalidJSONDescription, location: nil,
-                message: JSONErrorText.describe(error, in: text))]))
+                code: Diagnostic.Code.invalidJSONDescription, location: described.location,
+                message: described.message)]))
         }
         return parse(json: json, options: options)
     }

@@ -1,6 +1,7 @@
 /// The message of a JSON syntax error in the words of the Jackson parser AWS uses, with its position.
 enum JSONErrorText {
-    static func describe(_ error: JSONParseError, in text: String) -> String {
+    /// The message, and the position part of it that AWS also gives as the diagnostic's location.
+    static func describe(_ error: JSONParseError, in text: String) -> (message: String, location: String) {
         let source = excerpt(text)
         let bytes = Array(text.utf8)
         let start = min(max(error.offset, 0), bytes.count)
@@ -10,10 +11,12 @@ enum JSONErrorText {
             while end < bytes.count, isWordByte(bytes[end]), end - start < 256 { end += 1 }
             let token = String(decoding: bytes[start..<end], as: UTF8.self)
             if !["true", "false", "null"].contains(token) {
-                return "Unrecognized token '\(token)': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at [Source: (String)\"\(source)\"; line: \(error.line), column: \(error.column + token.count)]"
+                let at = "[Source: (String)\"\(source)\"; line: \(error.line), column: \(error.column + token.count)]"
+                return ("Unrecognized token '\(token)': was expecting (JSON String, Number, Array, Object or token 'null', 'true' or 'false')\n at \(at)", at)
             }
         }
-        return "\(capitalized(error.message))\n at [Source: (String)\"\(source)\"; line: \(error.line), column: \(error.column)]"
+        let at = "[Source: (String)\"\(source)\"; line: \(error.line), column: \(error.column)]"
+        return ("\(capitalized(error.message))\n at \(at)", at)
     }
 
     private static func isWordByte(_ b: UInt8) -> Bool {

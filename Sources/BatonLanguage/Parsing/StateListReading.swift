@@ -28,7 +28,7 @@ extension DefinitionReader {
     /// `fields`: the fields allowed besides those of the machine (nil for the machine itself).
     mutating func readStateList(_ object: JSONObject, at location: String, fields: Set<String>?) -> StateList? {
         if let fields { checkFields(object, allowed: fields, at: location) }
-        checkRequired(object, ["StartAt", "States"], at: location)
+        checkRequired(object, ["States", "StartAt"], at: location)
         let startAt = string(object, "StartAt", at: location)
         guard let statesObject = self.object(object, "States", at: location) else { return nil }
         let statesLocation = Pointer.join(location, "States")
@@ -76,6 +76,7 @@ extension DefinitionReader {
     mutating func checkTransitions(_ states: [String: State], order: [String], startAt: String?,
                                    listLocation: String, known: Set<String>, complete: Bool) {
         var edges: [String: [String]] = [:]
+        var targetsMissing = false
         for name in order {
             guard let state = states[name] else { continue }
             let base = Pointer.join(listLocation, name)
@@ -93,6 +94,7 @@ extension DefinitionReader {
             default: break
             }
             for (target, pointer) in targets where !known.contains(target) {
+                targetsMissing = true
                 issues.add(Diagnostic.Code.missingTransitionTarget, "Missing 'Next' target: \(target)", at: pointer)
             }
             edges[name] = targets.map(\.0)
@@ -117,7 +119,7 @@ extension DefinitionReader {
             default: return state.transition == .end
             }
         }
-        if !terminal {
+        if !terminal, !targetsMissing {
             issues.add(Diagnostic.Code.noTerminalState, "No terminal state found in the state machine",
                        at: listLocation)
         }

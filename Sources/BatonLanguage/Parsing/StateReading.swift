@@ -11,7 +11,7 @@ extension DefinitionReader {
             if let chosen = QueryLanguage(rawValue: text) {
                 if machineLanguage == .jsonata, chosen == .jsonPath {
                     issues.schema("'QueryLanguage' can not be 'JSONPath' if set to 'JSONata' for whole state machine",
-                                  at: Pointer.join(location, "QueryLanguage"))
+                                  at: location)
                 } else {
                     language = chosen
                 }
@@ -141,9 +141,9 @@ extension DefinitionReader {
         case .service(_, _, let pattern), .sdk(_, _, let pattern):
             switch pattern {
             case .sync, .sync2:
-                issues.schema("Express state machine does not support '.sync' service integration", at: pointer)
+                issues.schema("Express state machine does not support '.sync' service integration ", at: pointer)
             case .waitForTaskToken:
-                issues.schema("Express state machine does not support '.waitForTaskToken' service integration",
+                issues.schema("Express state machine does not support '.waitForTaskToken' service integration ",
                               at: pointer)
             case .requestResponse:
                 break
