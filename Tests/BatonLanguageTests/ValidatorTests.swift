@@ -156,10 +156,28 @@ struct ValidatorTransitionTests {
         #expect(lines(text) == ["/States/B DUPLICATE_STATE_NAME: Duplicate State name: B"])
     }
 
-    @Test("a machine whose states all go on forever has NO_TERMINAL_STATE")
+    @Test("a machine whose states all go on forever has MISSING_END_STATE (AWS's documented code)")
     func noTerminal() {
         let text = #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "B"}, "B": {"Type": "Pass", "Next": "A"}}}"#
-        #expect(lines(text) == ["/States NO_TERMINAL_STATE: No terminal state found in the state machine"])
+        #expect(lines(text) == ["/States MISSING_END_STATE: No terminal state found in the state machine"])
+    }
+
+    @Test("each branch needs a terminal state of its own")
+    func branchWithoutEnd() {
+        let text = """
+            {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+              {"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 1, "Next": "A"}}}]}}}
+            """
+        #expect(lines(text) == ["/States/P/Branches/0/States MISSING_END_STATE: No terminal state found in the state machine"])
+    }
+
+    @Test("a state name longer than 80 characters is INVALID_STATE_NAME")
+    func longStateName() {
+        let name = String(repeating: "n", count: 81)
+        #expect(lines(#"{"StartAt": "\#(name)", "States": {"\#(name)": {"Type": "Succeed"}}}"#)
+            == ["/States/\(name) INVALID_STATE_NAME: State name cannot exceed 80 characters"])
+        let ok = String(repeating: "n", count: 80)
+        #expect(lines(#"{"StartAt": "\#(ok)", "States": {"\#(ok)": {"Type": "Succeed"}}}"#).isEmpty)
     }
 
     @Test("Next and End together, or neither, are schema errors")
@@ -376,7 +394,7 @@ struct ValidatorMapTests {
     @Test("a Label has at most 40 characters")
     func labelLength() {
         #expect(lines(map(#""Label": "\#(String(repeating: "a", count: 41))", "#))
-            == ["/States/S/Label SCHEMA_VALIDATION_FAILED: Label cannot exceed 40 characters"])
+            == ["/States/S/Label INVALID_LABEL_NAME: Label cannot exceed 40 characters"])
         #expect(problems(map(#""Label": "\#(String(repeating: "a", count: 40))", "#)).isEmpty)
     }
 
@@ -386,7 +404,15 @@ struct ValidatorMapTests {
     ])
     func labelCharacters(written: String, shown: String) {
         #expect(lines(map(#""Label": "label_\#(written)", "#))
-            == ["/States/S/Label SCHEMA_VALIDATION_FAILED: Label contains invalid character: '\(shown)'"])
+            == ["/States/S/Label INVALID_LABEL_NAME: Label contains invalid character: '\(shown)'"])
+    }
+
+    @Test("two Maps cannot share a Label: DUPLICATE_LABEL_NAME")
+    func duplicateLabel() {
+        let inner = #"{"StartAt": "I", "States": {"I": {"Type": "Succeed"}}}"#
+        let inner2 = #"{"StartAt": "J", "States": {"J": {"Type": "Succeed"}}}"#
+        let text = #"{"StartAt": "A", "States": {"A": {"Type": "Map", "Label": "L", "ItemProcessor": \#(inner), "Next": "B"}, "B": {"Type": "Map", "Label": "L", "ItemProcessor": \#(inner2), "End": true}}}"#
+        #expect(lines(text) == ["/States/B/Label DUPLICATE_LABEL_NAME: Duplicate label name: L"])
     }
 
     @Test("ProcessorConfig: known modes and execution types only; DISTRIBUTED needs an ExecutionType")

@@ -6,6 +6,8 @@ struct DefinitionReader {
     var machineLanguage: QueryLanguage = .jsonPath
     /// Every state name seen anywhere in the machine, with where it was first defined.
     var seenNames: [String: String] = [:]
+    /// Every Map Label seen anywhere in the machine.
+    var seenLabels: Set<String> = []
 
     init(options: ValidationOptions) { self.options = options }
 

@@ -68,8 +68,12 @@ extension DefinitionReader {
         map.resultWriter = readResultWriter(o, language: language, at: location)
         if let label = string(o, "Label", at: location) {
             if let problem = LabelRules.problem(label) {
-                issues.schema(problem, at: Pointer.join(location, "Label"))
+                issues.add(Diagnostic.Code.invalidLabelName, problem, at: Pointer.join(location, "Label"))
+            } else if seenLabels.contains(label) {
+                issues.add(Diagnostic.Code.duplicateLabelName, "Duplicate label name: \(label)",
+                           at: Pointer.join(location, "Label"))
             }
+            seenLabels.insert(label)
             map.label = label
         }
         map.retry = readRetry(o, at: location)

@@ -65,9 +65,9 @@ extension DefinitionReader {
             seenNames[name] = location
         }
         if name.isEmpty {
-            issues.schema("State name cannot be empty", at: location)
+            issues.add(Diagnostic.Code.invalidStateName, "State name cannot be empty", at: location)
         } else if name.count > 80 {
-            issues.schema("State name cannot exceed 80 characters", at: location)
+            issues.add(Diagnostic.Code.invalidStateName, "State name cannot exceed 80 characters", at: location)
         }
     }
 
@@ -120,7 +120,7 @@ extension DefinitionReader {
             }
         }
         if !terminal, !targetsMissing {
-            issues.add(Diagnostic.Code.noTerminalState, "No terminal state found in the state machine",
+            issues.add(Diagnostic.Code.missingEndState, "No terminal state found in the state machine",
                        at: listLocation)
         }
     }

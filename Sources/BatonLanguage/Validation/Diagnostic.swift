@@ -31,6 +31,11 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         public static let unreachableState = "UNREACHABLE_STATE"
         public static let duplicateStateName = "DUPLICATE_STATE_NAME"
         public static let noTerminalState = "NO_TERMINAL_STATE"
+        /// AWS's documented code for a state list none of whose states can end it.
+        public static let missingEndState = "MISSING_END_STATE"
+        public static let invalidStateName = "INVALID_STATE_NAME"
+        public static let invalidLabelName = "INVALID_LABEL_NAME"
+        public static let duplicateLabelName = "DUPLICATE_LABEL_NAME"
         public static let invalidResource = "INVALID_RESOURCE"
         public static let tooDeeplyNested = "TOO_DEEPLY_NESTED"
     }
