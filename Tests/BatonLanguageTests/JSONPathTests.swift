@@ -102,6 +102,19 @@ struct JSONPathTests {
         #expect(try eval("$..book[?(@.price == 8.99)].isbn") == ["0-553"])
     }
 
+    @Test("filters know Jayway's word operators: in, nin, size, empty, subsetof, anyof, noneof")
+    func wordOperators() throws {
+        let items: JSON = [["t": ["a", "b"], "s": "xy", "k": 1], ["t": [], "s": "", "k": 2], ["t": ["c"], "s": "z", "k": 3]]
+        #expect(try eval("$[?(@.k nin [1,3])].k", items) == [2])
+        #expect(try eval("$[?(@.t size 2)].k", items) == [1])
+        #expect(try eval("$[?(@.s size 1)].k", items) == [3])
+        #expect(try eval("$[?(@.t empty true)].k", items) == [2])
+        #expect(try eval("$[?(@.s empty false)].k", items) == [1, 3])
+        #expect(try eval("$[?(@.t subsetof ['a','b','c'])].k", items) == [1, 2, 3])
+        #expect(try eval("$[?(@.t anyof ['b','c'])].k", items) == [1, 3])
+        #expect(try eval("$[?(@.t noneof ['b','c'])].k", items) == [2])
+    }
+
     @Test("filters match booleans, nulls and numbers written as integers")
     func filterLiterals() throws {
         let items: JSON = [["ok": true, "n": 0], ["ok": false, "n": 1], ["ok": nil, "n": 2]]

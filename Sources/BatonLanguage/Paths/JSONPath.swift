@@ -14,22 +14,24 @@ public struct JSONPath: Sendable, Hashable, CustomStringConvertible {
     /// The compiled steps after the leading `$`.
     let steps: [JSONPathStep]
 
+    /// True when the path names at most one value: no wildcard, union, slice, descendant or filter.
+    public let isDefinite: Bool
+
     /// Compiles `text`, which must start with `$`.
     public init(_ text: String) throws(JSONPathError) {
-        self.text = text
         var parser = JSONPathParser(text)
-        self.steps = try parser.parsePath()
+        self.init(text: text, steps: try parser.parsePath())
     }
 
     init(text: String, steps: [JSONPathStep]) {
         self.text = text
         self.steps = steps
+        self.isDefinite = Self.definite(steps)
     }
 
     public var description: String { text }
 
-    /// True when the path names at most one value: no wildcard, union, slice, descendant or filter.
-    public var isDefinite: Bool {
+    static func definite(_ steps: [JSONPathStep]) -> Bool {
         for (k, step) in steps.enumerated() {
             switch step {
             case .property, .index: continue

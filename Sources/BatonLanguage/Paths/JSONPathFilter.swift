@@ -66,6 +66,7 @@ enum JSONPathFilterOperand: Sendable, Hashable {
 /// A filter comparison operator.
 enum JSONPathFilterOperator: String, Sendable, Hashable {
     case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">=", regex = "=~", `in` = "in", nin = "nin"
+    case size, empty, subsetof, anyof, noneof
 
     func apply(_ left: JSON?, _ right: JSON?) -> Bool {
         switch self {
@@ -82,6 +83,28 @@ enum JSONPathFilterOperator: String, Sendable, Hashable {
         case .nin:
             guard let left, case .array(let list)? = right else { return true }
             return !list.contains { Self.equal(left, $0) }
+        case .size:
+            guard let n = right?.intValue else { return false }
+            switch left {
+            case .string(let s)?: return s.utf16.count == n
+            case .array(let a)?: return a.count == n
+            default: return false
+            }
+        case .empty:
+            guard case .bool(let wanted)? = right else { return false }
+            switch left {
+            case .string(let s)?: return s.isEmpty == wanted
+            case .array(let a)?: return a.isEmpty == wanted
+            default: return false
+            }
+        case .subsetof, .anyof, .noneof:
+            guard case .array(let l)? = left, case .array(let r)? = right else { return false }
+            let inRight = { (v: JSON) in r.contains { Self.equal(v, $0) } }
+            switch self {
+            case .subsetof: return l.allSatisfy(inRight)
+            case .anyof: return l.contains(where: inRight)
+            default: return !l.contains(where: inRight)
+            }
         }
     }
 
@@ -180,7 +203,11 @@ struct JSONPathFilterParser {
         }
         if parser.peek() == "<" { parser.i += 1; return .lt }
         if parser.peek() == ">" { parser.i += 1; return .gt }
-        for (word, op) in [("nin", JSONPathFilterOperator.nin), ("in", .in)] {
+        let words: [(String, JSONPathFilterOperator)] = [
+            ("nin", .nin), ("in", .in), ("size", .size), ("empty", .empty), ("subsetof", .subsetof),
+            ("anyof", .anyof), ("noneof", .noneof),
+        ]
+        for (word, op) in words {
             let w = Array(word)
             var ok = true
             for (k, ch) in w.enumerated() where parser.peek(k) != ch { ok = false }
