@@ -147,13 +147,15 @@ struct IntrinsicFunctionTests {
 
     // MARK: arrays
 
-    @Test("ArrayPartition cuts an array into chunks of the given size")
+    @Test("ArrayPartition cuts an array into chunks of the given size, rounded to an integer")
     func arrayPartition() throws {
         #expect(try run("States.ArrayPartition($.list, 2)") == [[1, 2], [3]])
         #expect(try run("States.ArrayPartition($.list, 5)") == [[1, 2, 3]])
         #expect(try run("States.ArrayPartition(States.Array(), 1)") == [])
         #expect(try failure("States.ArrayPartition($.list, 0)")?.error == "States.IntrinsicFailure")
-        #expect(try failure("States.ArrayPartition($.list, 1.5)")?.error == "States.IntrinsicFailure")
+        #expect(try run("States.ArrayPartition($.list, 1.5)") == [[1, 2], [3]])
+        #expect(try failure("States.ArrayPartition($.list, 0.4)")?.error == "States.IntrinsicFailure")
+        #expect(try failure("States.ArrayPartition($.list, '2')")?.error == "States.IntrinsicFailure")
         #expect(try failure("States.ArrayPartition($.name, 1)")?.error == "States.IntrinsicFailure")
     }
 

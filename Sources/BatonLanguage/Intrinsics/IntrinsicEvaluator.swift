@@ -99,7 +99,8 @@ struct IntrinsicEvaluator {
         case "States.ArrayPartition":
             try arity(2...2)
             let a = try array(0)
-            let size = try integer(1)
+            // AWS rounds a chunk size that is not an integer to the nearest one.
+            let size = Self.javaRound(try number(1))
             guard size > 0 else { throw fail("the chunk size must be greater than 0, but was \(size)") }
             return .array(stride(from: 0, to: a.count, by: size).map { .array(Array(a[$0..<min($0 + size, a.count)])) })
         case "States.ArrayContains":
