@@ -283,6 +283,21 @@ struct ValidatorExpressionTests {
         ])
     }
 
+    @Test("Assign keys name variables: identifiers of at most 80 characters", arguments: [
+        ("JSONPath", #"{"1x": 1}"#, "1x"), ("JSONPath", #"{"a-b.$": "$.x"}"#, "a-b"), ("JSONata", #"{"x.$": "$.x"}"#, "x.$"),
+        ("JSONata", #"{"": 1}"#, ""),
+    ])
+    func variableNames(language: String, assign: String, name: String) {
+        let found = lines(oneState(#""Type": "Pass", "Assign": \#(assign), "End": true"#, language: language))
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("/States/S/Assign SCHEMA_VALIDATION_FAILED: The variable name '\(name)' is invalid") == true)
+    }
+
+    @Test("good variable names pass")
+    func goodVariableNames() {
+        #expect(problems(oneState(#""Type": "Pass", "Assign": {"x": 1, "_y.$": "$.y", "größe": 2, "v2": 3}, "End": true"#)).isEmpty)
+    }
+
     @Test("InputPath, ItemsPath and ResultPath must be valid paths")
     func paths() {
         #expect(lines(oneState(#""Type": "Pass", "InputPath": "a.b", "End": true"#))

@@ -16,7 +16,7 @@ extension DefinitionReader {
         }
         let comment = string(top, "Comment", at: "")
         let version = string(top, "Version", at: "")
-        let timeout = integer(top, "TimeoutSeconds", in: 0...99_999_999, at: "")
+        let timeout = integer(top, "TimeoutSeconds", in: 1...99_999_999, at: "")
         let states = readStateList(top, at: "", fields: nil)
         guard let states else { return nil }
         return StateMachine(comment: comment, version: version, timeoutSeconds: timeout, queryLanguage: machineLanguage,

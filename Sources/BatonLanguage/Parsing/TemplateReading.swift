@@ -73,11 +73,27 @@ extension DefinitionReader {
         }
     }
 
-    /// Assign in either query language.
+    /// Assign in either query language; each key (less `.$` in JSONPath) names a variable.
     mutating func assign(_ object: JSONObject, language: QueryLanguage, at location: String) -> ValueTemplate? {
+        if case .object(let members)? = object["Assign"] {
+            for key in members.keys {
+                let name = language == .jsonPath && key.hasSuffix(".$") ? String(key.dropLast(2)) : key
+                if !Self.isVariableName(name) {
+                    issues.schema("The variable name '\(name)' is invalid: it must start with a letter or '_', go on with letters, digits or '_', and have at most 80 characters",
+                                  at: Pointer.join(location, "Assign"))
+                }
+            }
+        }
         switch language {
         case .jsonPath: return payloadTemplate(object, "Assign", at: location)
         case .jsonata: return jsonataTemplate(object, "Assign", objectOnly: true, at: location)
         }
+    }
+
+    /// A variable name: a Unicode identifier (ID_Start or '_', then ID_Continue) of at most 80 characters.
+    static func isVariableName(_ name: String) -> Bool {
+        guard let first = name.unicodeScalars.first, name.count <= 80 else { return false }
+        guard first == "_" || first.properties.isIDStart else { return false }
+        return name.unicodeScalars.dropFirst().allSatisfy { $0.properties.isIDContinue }
     }
 }
