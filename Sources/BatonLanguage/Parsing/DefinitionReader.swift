@@ -64,7 +64,10 @@ struct DefinitionReader {
         switch value {
         case .int(let i): n = i
         case .bigInt(let text):
-            n = text.hasPrefix("-") ? Int.min : Int.max
+            // Beyond 64 bits: out of any range, on the side of its sign.
+            let bound = text.hasPrefix("-") ? "greater than or equal to \(range.lowerBound)" : "less than or equal to \(range.upperBound)"
+            issues.schema("The value for the field '\(field)' must be \(bound)", at: pointer)
+            return nil
         default:
             typeError(field, "INTEGER", at: pointer)
             return nil

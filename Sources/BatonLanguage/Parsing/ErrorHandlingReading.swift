@@ -28,7 +28,7 @@ extension DefinitionReader {
                     typeError("BackoffRate", "NUMBER", at: Pointer.join(pointer, "BackoffRate"))
                 }
             }
-            retrier.maxDelaySeconds = integer(r, "MaxDelaySeconds", in: 1...31_622_401, at: pointer)
+            retrier.maxDelaySeconds = integer(r, "MaxDelaySeconds", in: 1...31_622_400, at: pointer)
             if let text = string(r, "JitterStrategy", at: pointer) {
                 if let jitter = JitterStrategy(rawValue: text) {
                     retrier.jitterStrategy = jitter
