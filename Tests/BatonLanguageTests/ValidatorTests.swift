@@ -368,7 +368,11 @@ struct ValidatorTaskTests {
     func credentials() {
         let expected = ["/States/S/Credentials SCHEMA_VALIDATION_FAILED: The field 'RoleArn' is required but was missing"]
         #expect(lines(task("arn:aws:states:::lambda:invoke", #""Credentials": {}, "#)) == expected)
-        #expect(lines(task("arn:aws:states:::lambda:invoke", #""Credentials": {"InvalidField": "x"}, "#)) == expected)
+        #expect(lines(task("arn:aws:states:::lambda:invoke", #""Credentials": {"InvalidField": "x"}, "#)) == expected + [
+            "/States/S/Credentials SCHEMA_VALIDATION_FAILED: Field 'InvalidField' is not supported",
+        ])
+        #expect(lines(task("arn:aws:states:::lambda:invoke", #""Credentials": {"RoleArn": 1}, "#))
+            == ["/States/S/Credentials/RoleArn SCHEMA_VALIDATION_FAILED: The value for the field 'RoleArn' must be a STRING"])
         #expect(problems(task("arn:aws:states:::lambda:invoke", #""Credentials": {"RoleArn.$": "$.role"}, "#)).isEmpty)
     }
 

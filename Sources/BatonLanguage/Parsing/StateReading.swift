@@ -115,15 +115,29 @@ extension DefinitionReader {
         if let credentials = o["Credentials"] {
             let pointer = Pointer.join(location, "Credentials")
             if case .object(let c) = credentials {
-                if c["RoleArn"] == nil, language == .jsonata || c["RoleArn.$"] == nil {
-                    issues.schema("The field 'RoleArn' is required but was missing", at: pointer)
-                }
+                readCredentials(c, language: language, at: pointer)
             } else {
                 typeError("Credentials", "OBJECT", at: pointer)
             }
             task.credentials = credentials
         }
         return task
+    }
+
+    /// Credentials: the role to assume, `RoleArn` (a string, or in JSONPath mode `RoleArn.$`, a path).
+    mutating func readCredentials(_ c: JSONObject, language: QueryLanguage, at pointer: String) {
+        let fields = language == .jsonPath ? ["RoleArn", "RoleArn.$"] : ["RoleArn"]
+        let present = fields.filter { c[$0] != nil }
+        if present.isEmpty {
+            issues.schema("The field 'RoleArn' is required but was missing", at: pointer)
+        }
+        checkFields(c, allowed: Set(fields), at: pointer)
+        checkExclusive(c, fields, at: pointer)
+        _ = string(c, "RoleArn", at: pointer)
+        if let path = string(c, "RoleArn.$", at: pointer), !Self.isPathOrIntrinsic(path) {
+            issues.schema("The value for the field 'RoleArn.$' must be a valid JSONPath or a valid intrinsic function call",
+                          at: pointer)
+        }
     }
 
     /// The Resource must be an ARN AWS recognizes; an EXPRESS machine takes no callbacks, no `.sync`
