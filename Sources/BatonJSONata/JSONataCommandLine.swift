@@ -1,0 +1,91 @@
+import Foundation
+
+/// The `baton-jsonata` / `baton jsonata` command: `(EXPR | --expr-file FILE) [--input FILE] [--bindings FILE]`.
+public enum JSONataCommandLine {
+    /// Runs the command; returns the process exit status. Output goes to stdout, errors to stderr.
+    public static func run(arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) -> Int32 {
+        var out = ""
+        var err = ""
+        let code = run(arguments: arguments, environment: environment, stdout: &out, stderr: &err)
+        if !out.isEmpty { FileHandle.standardOutput.write(Data(out.utf8)) }
+        if !err.isEmpty { FileHandle.standardError.write(Data(err.utf8)) }
+        return code
+    }
+
+    static let usage = "usage: baton-jsonata (EXPR | --expr-file FILE) [--input FILE] [--bindings FILE]\n"
+
+    /// Runs the command writing into strings (for tests and embedding).
+    public static func run(arguments: [String], environment: [String: String], stdout: inout String, stderr: inout String) -> Int32 {
+        var expr: String?
+        var exprFile: String?
+        var inputFile: String?
+        var bindingsFile: String?
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            func value() -> String? {
+                i += 1
+                return i < arguments.count ? arguments[i] : nil
+            }
+            switch a {
+            case "--expr-file": exprFile = value()
+            case "--input": inputFile = value()
+            case "--bindings": bindingsFile = value()
+            case "-h", "--help":
+                stdout += usage
+                return 0
+            default:
+                if expr == nil && exprFile == nil { expr = a } else {
+                    stderr += "U0002 unexpected argument \(a)\n" + usage
+                    return 2
+                }
+            }
+            i += 1
+        }
+        do {
+            if let f = exprFile { expr = try readText(f) }
+            guard let text = expr else {
+                stderr += "U0002 missing expression\n" + usage
+                return 2
+            }
+            var input: JSONataValue?
+            if let f = inputFile {
+                let t = try readText(f)
+                if !t.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    input = try JSONataValue.parse(json: t)
+                }
+            }
+            var bindings: [String: JSONataValue] = [:]
+            if let f = bindingsFile {
+                let t = try readText(f)
+                if !t.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+                    guard case .object(let o) = try JSONataValue.parse(json: t) else {
+                        throw JSONataError(code: "U0003", message: "bindings must be a JSON object")
+                    }
+                    for e in o.entries { bindings[e.key] = e.value }
+                }
+            }
+            var limits = JSONataLimits()
+            if let t = environment["JSONATA_TIMELIMIT_MS"], let n = Int(t.trimmingCharacters(in: .whitespaces)) { limits.timeLimitMilliseconds = n }
+            if let d = environment["JSONATA_DEPTH"], let n = Int(d.trimmingCharacters(in: .whitespaces)) { limits.maxDepth = n }
+            let compiled = try JSONataExpression(text)
+            if let r = try compiled.evaluate(input: input, bindings: bindings, limits: limits) {
+                stdout += r.jsonText() + "\n"
+            }
+            return 0
+        } catch let e as JSONataError {
+            stderr += "\(e.code) \(e.message)\n"
+            return 1
+        } catch {
+            stderr += "U0000 \(error)\n"
+            return 1
+        }
+    }
+
+    static func readText(_ path: String) throws -> String {
+        guard let d = FileManager.default.contents(atPath: path) else {
+            throw JSONataError(code: "U0004", message: "cannot read \(path)")
+        }
+        return String(decoding: d, as: UTF8.self)
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+
+/// Evaluation bounds: nesting depth of evaluation steps and wall-clock time; exceeding either fails with `U1001`.
+public struct JSONataLimits: Sendable, Equatable {
+    /// Maximum nesting depth of evaluation steps (not the total number of steps).
+    public var maxDepth: Int
+    /// Time limit in milliseconds; 0 means unlimited.
+    public var timeLimitMilliseconds: Int
+
+    public init(maxDepth: Int = 10_000, timeLimitMilliseconds: Int = 10_000) {
+        self.maxDepth = maxDepth
+        self.timeLimitMilliseconds = timeLimitMilliseconds
+    }
+}
+
+/// A native function an embedder adds to the evaluation environment (e.g. Step Functions' `$uuid`).
+public struct JSONataNativeFunction: Sendable {
+    /// The name without `$`.
+    public var name: String
+    /// Optional JSONata signature such as `<n-n:n>`; arguments are validated and coerced with it.
+    public var signature: String?
+    /// The implementation; `nil` arguments are `undefined`. Return `nil` for `undefined`.
+    public var implementation: @Sendable ([JSONataValue?]) throws -> JSONataValue?
+
+    public init(name: String, signature: String? = nil, implementation: @escaping @Sendable ([JSONataValue?]) throws -> JSONataValue?) {
+        self.name = name
+        self.signature = signature
+        self.implementation = implementation
+    }
+}
+
+/// Sources of time and randomness, injectable so an embedder can make evaluation deterministic.
+public struct JSONataEnvironment: Sendable {
+    /// The clock read once per evaluation for `$now()` and `$millis()`.
+    public var now: @Sendable () -> Date
+    /// Uniform random numbers in [0, 1) for `$random()` and `$shuffle()`.
+    public var random: @Sendable () -> Double
+    /// Extra native functions, looked up like built-ins (they may shadow them).
+    public var functions: [JSONataNativeFunction]
+
+    public init(now: @escaping @Sendable () -> Date = { Date() },
+                random: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) },
+                functions: [JSONataNativeFunction] = []) {
+        self.now = now
+        self.random = random
+        self.functions = functions
+    }
+}
+
+/// A compiled JSONata expression: parse once, evaluate many times.
+public struct JSONataExpression: @unchecked Sendable {
+    let ast: Node
+    /// The source text.
+    public let text: String
+    /// Time, randomness and extra functions used by `evaluate`.
+    public var environment: JSONataEnvironment
+
+    /// Compiles `text`; throws a syntax error (`S0xxx`) if it is not valid JSONata.
+    public init(_ text: String, environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) {
+        self.text = text
+        self.environment = environment
+        do {
+            ast = try Parser.parse(text)
+        } catch let e as JSONataError {
+            throw e
+        } catch {
+            throw JSONataError(code: "S0500", message: "\(error)")
+        }
+    }
+
+    /// Registers (or replaces) a native function callable as `$name(...)`.
+    public mutating func register(_ function: JSONataNativeFunction) {
+        environment.functions.removeAll { $0.name == function.name }
+        environment.functions.append(function)
+    }
+
+    /// Evaluates against `input` (`nil` = no input) with variable `bindings` (names without `$`).
+    /// Returns `nil` when the result is undefined.
+    public func evaluate(input: JSONataValue?, bindings: [String: JSONataValue] = [:], limits: JSONataLimits = .init()) throws(JSONataError) -> JSONataValue? {
+        let result = try Self.runOnLargeStack { () throws(JSONataError) -> JSONataValue? in
+            try self.evaluateHere(input: input, bindings: bindings, limits: limits)
+        }
+        return result
+    }
+
+    func evaluateHere(input: JSONataValue?, bindings: [String: JSONataValue], limits: JSONataLimits) throws(JSONataError) -> JSONataValue? {
+        let root = Frame(parent: nil)
+        for f in environment.functions {
+            let impl = f.implementation
+            let sig = f.signature.flatMap { try? Signature($0) }
+            root.vars[f.name] = .fn(JFunc(.native(name: f.name, impl: { args, _ in
+                let r = try impl(args.map { $0?.publicValue })
+                return r.map(V.init)
+            }), signature: sig, arity: sig?.params.count ?? 1))
+        }
+        let frame = Frame(parent: root)
+        for (k, v) in bindings { frame.vars[k] = V(v) }
+        let inputV = input.map(V.init)
+        frame.bind("$", inputV)
+        let ev = Evaluator(limits: limits, root: root, now: environment.now, random: environment.random)
+        var start = inputV
+        if case .arr(let a)? = inputV, !a.isSeq {
+            let w = JArr.seq([.arr(a)])
+            w.outerWrapper = true
+            start = .arr(w)
+        }
+        do {
+            let r = try ev.eval(ast, start, frame)
+            return r.map { Library.unwrapForOutput($0) }
+        } catch let e as JSONataError {
+            throw e
+        } catch {
+            throw JSONataError(code: "U0000", message: "\(error)")
+        }
+    }
+
+    final class ResultBox<T>: @unchecked Sendable { var value: T? }
+
+    /// Runs `body` on a thread with a 512 MiB stack so deep recursion reaches the depth limit first.
+    static func runOnLargeStack<T>(_ body: @escaping () throws(JSONataError) -> T) throws(JSONataError) -> T {
+        let box = ResultBox<Result<T, JSONataError>>()
+        let done = DispatchSemaphore(value: 0)
+        let unsafeBody = UnsafeSendable(body)
+        let thread = Thread {
+            do {
+                box.value = .success(try unsafeBody.value())
+            } catch let e as JSONataError {
+                box.value = .failure(e)
+            } catch {
+                box.value = .failure(JSONataError(code: "U0000", message: "\(error)"))
+            }
+            done.signal()
+        }
+        thread.stackSize = 512 << 20
+        thread.start()
+        done.wait()
+        switch box.value {
+        case .success(let v)?: return v
+        case .failure(let e)?: throw e
+        case nil: throw JSONataError(code: "U0000", message: "evaluation thread did not finish")
+        }
+    }
+}
+
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ v: T) { value = v }
+}

@@ -1,0 +1,75 @@
+import Foundation
+
+/// Ancestor slot used by the parent operator `%`.
+final class Slot {
+    var label: String
+    var level: Int
+    let index: Int
+    init(label: String, level: Int, index: Int) {
+        self.label = label
+        self.level = level
+        self.index = index
+    }
+}
+
+/// A step stage: a filter predicate or a positional (`#`) binding.
+enum Stage {
+    case filter(Node)
+    case index(String)
+}
+
+/// AST node (both the raw parse tree and the processed tree use it).
+final class Node {
+    enum Kind {
+        case path, binary, unary, name, string, number, value, wildcard, descendant, parent
+        case condition, block, bind, regex, function, partial, variable, lambda, apply, transform
+        case sort, placeholder, op, end, signatureHolder
+    }
+
+    var kind: Kind
+    var value: String = ""
+    var literal: V? = nil
+    var position: Int = 0
+
+    var lhs: Node?
+    var rhs: Node?
+    var expression: Node?
+    var steps: [Node] = []
+    var expressions: [Node] = []
+    var pairs: [(Node, Node)] = []
+    var arguments: [Node] = []
+    var procedure: Node?
+    var body: Node?
+    var condition: Node?
+    var then: Node?
+    var els: Node?
+    var pattern: Node?
+    var update: Node?
+    var delete: Node?
+    var terms: [(descending: Bool, expr: Node)] = []
+    var rawTerms: [(descending: Bool, expr: Node)] = []
+
+    var predicate: [Node]?
+    var stages: [Stage]?
+    var group: (pairs: [(Node, Node)], position: Int)?
+
+    var keepArray = false
+    var keepSingletonArray = false
+    var consarray = false
+    var tuple = false
+    var thunk = false
+    var focus: String?
+    var index: String?
+    var ancestor: Slot?
+    var slot: Slot?
+    var seekingParent: [Slot]?
+    var signature: Signature?
+    var regex: NSRegularExpression?
+    var paramNames: [String] = []
+
+    init(_ kind: Kind, _ value: String = "", position: Int = 0) {
+        self.kind = kind
+        self.value = value
+        self.position = position
+    }
+}

@@ -1,0 +1,4 @@
+import BatonJSONata
+import Foundation
+
+exit(JSONataCommandLine.run(arguments: Array(CommandLine.arguments.dropFirst())))
