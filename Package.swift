@@ -55,6 +55,6 @@ let package = Package(
         .testTarget(name: "BatonJSONataTests", dependencies: ["BatonJSONata"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore", "BatonLanguage"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonAMQPTests", dependencies: ["BatonAMQP"], swiftSettings: swiftSettings),
-        .testTarget(name: "BatonCLITests", dependencies: ["BatonLanguage"], swiftSettings: swiftSettings),
+        .testTarget(name: "BatonCLITests", dependencies: ["BatonLanguage", "baton"], swiftSettings: swiftSettings),
     ]
 )
