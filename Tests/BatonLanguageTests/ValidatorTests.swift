@@ -339,11 +339,12 @@ struct ValidatorTaskTests {
         ])
     }
 
-    @Test("Lambda functions, activities, optimized and SDK integrations are recognized", arguments: [
+    @Test("Lambda functions, activities, optimized and SDK integrations, and Baton's queue forms are recognized", arguments: [
         "arn:aws:lambda:us-east-1:111111111111:function:f", "arn:aws:lambda:us-east-1:111111111111:function:f:prod",
         "arn:aws:states:us-east-1:111111111111:activity:a", "arn:aws:states:::lambda:invoke.waitForTaskToken",
         "arn:aws:states:::states:startExecution.sync:2", "arn:aws:states:::dynamodb:putItem",
         "arn:aws:states:::aws-sdk:s3:listBuckets", "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+        "arn:baton:queue:::resize", "baton:queue:resize", "arn:aws:rpcmessage:local::function:resize",
     ])
     func knownResource(resource: String) {
         #expect(problems(task(resource)).isEmpty)

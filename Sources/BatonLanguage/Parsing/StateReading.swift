@@ -140,9 +140,17 @@ extension DefinitionReader {
         }
     }
 
-    /// The Resource must be an ARN AWS recognizes; an EXPRESS machine takes no callbacks, no `.sync`
-    /// and no activities.
+    /// The Resource must be an ARN AWS recognizes (or Baton's native queue form); an EXPRESS machine
+    /// takes no callbacks, no `.sync` and no activities.
     mutating func checkResource(_ resource: String, at pointer: String) {
+        // Baton's own forms for any queue (DESIGN.md: "a native form for any queue") are not AWS's to judge.
+        switch TaskResource(resource) {
+        case .queue(_, let name), .rpcFunction(_, let name):
+            if name.isEmpty { issues.schema("The resource provided \(resource) names no queue", at: pointer) }
+            return
+        default:
+            break
+        }
         guard let kind = ResourceRules.classify(resource) else {
             issues.schema("The resource provided \(resource) is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.",
                           at: pointer)
