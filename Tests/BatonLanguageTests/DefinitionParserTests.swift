@@ -272,7 +272,9 @@ struct DefinitionParserConformanceTests {
 
     @Test("every definition AWS rejected is rejected")
     func invalidRejected() {
-        for (name, object) in Self.cases("invalid") {
+        let cases = Self.cases("invalid")
+        if FileManager.default.fileExists(atPath: Self.root.path) { #expect(cases.count >= 82) }
+        for (name, object) in cases {
             var options = ValidationOptions()
             if (object["state_machine_type"] as? String)?.contains("EXPRESS") == true { options.stateMachineType = .express }
             let diagnostics = DefinitionParser.validate(text: Self.definitionText(object), options: options)
@@ -283,7 +285,9 @@ struct DefinitionParserConformanceTests {
     @Test("every definition AWS accepted is accepted")
     func validAccepted() {
         for folder in ["cases", "lambda_cases"] {
-            for (name, object) in Self.cases(folder) {
+            let cases = Self.cases(folder)
+            if FileManager.default.fileExists(atPath: Self.root.path) { #expect(!cases.isEmpty) }
+            for (name, object) in cases {
                 let diagnostics = DefinitionParser.validate(text: Self.definitionText(object))
                 #expect(diagnostics.isEmpty, "rejected \(name): \(diagnostics)")
             }
