@@ -99,6 +99,9 @@ enum DateTimePicture {
                             if w >= 2 { def.n = w }
                         }
                         f.n = def.n
+                    } else if comp != "f" {
+                        let w = def.widthMax ?? (f.mandatoryDigits + f.optionalDigits)
+                        if w >= 2 { f.n = w }
                     }
                     def.integerFormat = f
                 }
@@ -351,6 +354,9 @@ enum DateTimePicture {
                         }
                         return Double(oh * 60 + (oh < 0 ? -om : om))
                     }))
+                } else if c == "f", let f = m.integerFormat, f.primary == .decimal {
+                    regex += "([0-9]+)"
+                    parsers.append((c, { Double("0." + $0).map { ($0 * 1000).rounded(.down) } }))
                 } else if let f = m.integerFormat {
                     regex += "(" + (try f.regex()) + ")"
                     parsers.append((c, { try? f.parse($0) ?? nil }))

@@ -86,6 +86,17 @@ public enum JSONataCommandLine {
         guard let d = FileManager.default.contents(atPath: path) else {
             throw JSONataError(code: "U0004", message: "cannot read \(path)")
         }
-        return String(decoding: d, as: UTF8.self)
+        // Encoded UTF-16 surrogates (ED A0-BF xx, "WTF-8") become the lone-surrogate marker U+FDD0.
+        var bytes = [UInt8](d)
+        var i = 0
+        while i + 2 < bytes.count {
+            if bytes[i] == 0xED && bytes[i + 1] >= 0xA0 && bytes[i + 1] <= 0xBF && bytes[i + 2] >= 0x80 && bytes[i + 2] <= 0xBF {
+                bytes[i] = 0xEF; bytes[i + 1] = 0xB7; bytes[i + 2] = 0x90
+                i += 3
+            } else {
+                i += 1
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -195,7 +195,7 @@ struct JSONTextParser {
         var units: [UInt16] = []
         func flushUnits(_ bytes: inout [UInt8], _ units: inout [UInt16]) {
             if units.isEmpty { return }
-            let s = String(decoding: units, as: UTF16.self)
+            let s = decodeUTF16KeepingLoneSurrogates(units)
             bytes.append(contentsOf: Array(s.utf8))
             units.removeAll()
         }
@@ -337,4 +337,29 @@ func jsNumberString(_ d: Double) -> String {
         r += "e" + (e >= 0 ? "+" : "-") + String(abs(e))
     }
     return r
+}
+
+/// Marker scalar standing for an unpaired UTF-16 surrogate (Swift strings cannot hold one).
+let loneSurrogateMarker: Unicode.Scalar = Unicode.Scalar(UInt32(0xFDD0)) ?? "?"
+
+/// Decodes UTF-16, replacing each unpaired surrogate with `loneSurrogateMarker` (so `$encodeUrl` can reject it).
+func decodeUTF16KeepingLoneSurrogates(_ units: [UInt16]) -> String {
+    var out = String.UnicodeScalarView()
+    var i = 0
+    while i < units.count {
+        let u = units[i]
+        if u >= 0xD800 && u <= 0xDBFF, i + 1 < units.count, units[i + 1] >= 0xDC00 && units[i + 1] <= 0xDFFF {
+            let v = 0x10000 + ((UInt32(u) - 0xD800) << 10) + (UInt32(units[i + 1]) - 0xDC00)
+            if let s = Unicode.Scalar(v) { out.append(s) }
+            i += 2
+            continue
+        }
+        if u >= 0xD800 && u <= 0xDFFF {
+            out.append(loneSurrogateMarker)
+        } else if let s = Unicode.Scalar(u) {
+            out.append(s)
+        }
+        i += 1
+    }
+    return String(out)
 }

@@ -139,7 +139,7 @@ struct Lexer {
             }
             if c == quote {
                 pos += 1
-                let s = String(decoding: units, as: UTF16.self)
+                let s = decodeUTF16KeepingLoneSurrogates(units)
                 return Token(kind: .string, value: s, literal: .str(s), position: pos)
             }
             units.append(contentsOf: Array(String(Character(c)).utf16))

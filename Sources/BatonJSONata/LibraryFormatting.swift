@@ -86,7 +86,7 @@ enum NumberPicture {
             for (i, c) in sp.enumerated() where active.contains(c) && c != expSep { prefixEnd = i; break }
             var suffixStart = sp.count
             for i in stride(from: sp.count - 1, through: 0, by: -1) where active.contains(sp[i]) && sp[i] != expSep { suffixStart = i + 1; break }
-            if prefixEnd == sp.count { suffixStart = sp.count }
+            if prefixEnd == sp.count { prefixEnd = 0; suffixStart = sp.count }
             let prefix = Array(sp[0..<prefixEnd])
             let suffix = suffixStart <= sp.count ? Array(sp[suffixStart...]) : []
             let activePart = prefixEnd <= sp.count - suffix.count ? Array(sp[prefixEnd..<(sp.count - suffix.count)]) : []

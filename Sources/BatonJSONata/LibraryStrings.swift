@@ -337,8 +337,20 @@ extension Library {
             guard let d = Data(base64Encoded: s, options: .ignoreUnknownCharacters) else { return .str("") }
             return .str(String(decoding: d.map { UInt16($0) }, as: UTF16.self))
         }
-        def("encodeUrlComponent", "<s-:s>") { a, _ in str(a[0]).map { .str(encodeURI($0, component: true)) } }
-        def("encodeUrl", "<s-:s>") { a, _ in str(a[0]).map { .str(encodeURI($0, component: false)) } }
+        def("encodeUrlComponent", "<s-:s>") { a, _ in
+            guard let s = str(a[0]) else { return nil }
+            if s.unicodeScalars.contains(loneSurrogateMarker) {
+                throw JSONataError(code: "D3140", message: "Malformed URL passed to $encodeUrlComponent(): \"\(s)\"", value: s)
+            }
+            return .str(encodeURI(s, component: true))
+        }
+        def("encodeUrl", "<s-:s>") { a, _ in
+            guard let s = str(a[0]) else { return nil }
+            if s.unicodeScalars.contains(loneSurrogateMarker) {
+                throw JSONataError(code: "D3140", message: "Malformed URL passed to $encodeUrl(): \"\(s)\"", value: s)
+            }
+            return .str(encodeURI(s, component: false))
+        }
         def("decodeUrlComponent", "<s-:s>") { a, _ in
             guard let s = str(a[0]) else { return nil }
             return .str(try decodeURI(s, component: true, name: "decodeUrlComponent"))
