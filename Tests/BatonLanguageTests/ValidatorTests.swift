@@ -112,9 +112,9 @@ struct ValidatorTransitionTests {
             """
         #expect(Set(lines(text)) == [
             "/States/C/Choices/0/Next MISSING_TRANSITION_TARGET: Missing 'Next' target: Q",
-            "/States/C/Default MISSING_TRANSITION_TARGET: Missing 'Next' target: R",
+            "/States/C/Default MISSING_TRANSITION_TARGET: Missing 'Default' target: R",
             "/States/T/Catch/0/Next MISSING_TRANSITION_TARGET: Missing 'Next' target: S",
-            "/StartAt MISSING_TRANSITION_TARGET: Missing 'Next' target: X",
+            "/StartAt MISSING_TRANSITION_TARGET: Missing 'StartAt' target: X",
         ])
     }
 
@@ -128,10 +128,34 @@ struct ValidatorTransitionTests {
         #expect(lines(text).contains("/States/P/Branches/0/States/A/Next MISSING_TRANSITION_TARGET: Missing 'Next' target: Out"))
     }
 
-    @Test("a state no path reaches is UNREACHABLE_STATE")
+    @Test("a state no path reaches is reported as AWS does: MISSING_TRANSITION_TARGET, 'is not reachable.'")
     func unreachable() {
         let text = #"{"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "B": {"Type": "Pass", "End": true}}}"#
-        #expect(lines(text) == ["/States/B UNREACHABLE_STATE: State 'B' is not reachable"])
+        #expect(lines(text) == [#"/States/B MISSING_TRANSITION_TARGET: State "B" is not reachable."#])
+    }
+
+    @Test("a missing target and an unreachable state are both reported (AWS's own example)")
+    func missingAndUnreachable() {
+        let text = """
+            {"StartAt": "pass1", "States": {"pass1": {"Type": "Pass", "Next": "pass3"},
+             "pass2": {"Type": "Pass", "End": true}}}
+            """
+        #expect(lines(text) == [
+            "/States/pass1/Next MISSING_TRANSITION_TARGET: Missing 'Next' target: pass3",
+            #"/States/pass2 MISSING_TRANSITION_TARGET: State "pass2" is not reachable."#,
+        ])
+    }
+
+    @Test("states that only reach each other, not from StartAt, are unreachable too")
+    func unreachableCycle() {
+        let text = """
+            {"StartAt": "A", "States": {"A": {"Type": "Succeed"}, "B": {"Type": "Pass", "Next": "C"},
+             "C": {"Type": "Pass", "Next": "B"}}}
+            """
+        #expect(lines(text) == [
+            #"/States/B MISSING_TRANSITION_TARGET: State "B" is not reachable."#,
+            #"/States/C MISSING_TRANSITION_TARGET: State "C" is not reachable."#,
+        ])
     }
 
     @Test("states reached only through Catch or Choice are reachable")

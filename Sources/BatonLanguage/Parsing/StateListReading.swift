@@ -46,7 +46,7 @@ extension DefinitionReader {
             }
         }
         if let startAt, statesObject[startAt] == nil {
-            issues.add(Diagnostic.Code.missingTransitionTarget, "Missing 'Next' target: \(startAt)",
+            issues.add(Diagnostic.Code.missingTransitionTarget, "Missing 'StartAt' target: \(startAt)",
                        at: Pointer.join(location, "StartAt"))
         }
         // Reachability and termination are judged only when every state could be read.
@@ -71,8 +71,8 @@ extension DefinitionReader {
         }
     }
 
-    /// MISSING_TRANSITION_TARGET for each Next/Default/Catch target not in the list, UNREACHABLE_STATE
-    /// for each state not reachable from StartAt, NO_TERMINAL_STATE when no state can end the list.
+    /// MISSING_TRANSITION_TARGET for each Next/Default/Catch target not in the list and for each state
+    /// not reachable from StartAt (AWS's code for both), MISSING_END_STATE when no state can end the list.
     mutating func checkTransitions(_ states: [String: State], order: [String], startAt: String?,
                                    listLocation: String, known: Set<String>, complete: Bool) {
         var edges: [String: [String]] = [:]
@@ -95,7 +95,8 @@ extension DefinitionReader {
             }
             for (target, pointer) in targets where !known.contains(target) {
                 targetsMissing = true
-                issues.add(Diagnostic.Code.missingTransitionTarget, "Missing 'Next' target: \(target)", at: pointer)
+                let field = pointer.hasSuffix("/Default") ? "Default" : "Next"
+                issues.add(Diagnostic.Code.missingTransitionTarget, "Missing '\(field)' target: \(target)", at: pointer)
             }
             edges[name] = targets.map(\.0)
         }
@@ -109,7 +110,8 @@ extension DefinitionReader {
             }
         }
         for name in order where !reached.contains(name) {
-            issues.add(Diagnostic.Code.unreachableState, "State '\(name)' is not reachable",
+            // AWS reports an unreachable state under MISSING_TRANSITION_TARGET, in these words.
+            issues.add(Diagnostic.Code.missingTransitionTarget, "State \"\(name)\" is not reachable.",
                        at: Pointer.join(listLocation, name))
         }
         let terminal = order.contains { name in
