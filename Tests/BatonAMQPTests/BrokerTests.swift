@@ -1,0 +1,208 @@
+import BatonAMQP
+import Foundation
+import Testing
+
+/// Integration tests against a real broker (`BATON_TEST_AMQP_URL`, or a private node started by the suite).
+@Suite("BatonAMQP against a real broker", .timeLimit(.minutes(2)))
+struct BrokerTests {
+    @Test("declaring the same topology twice succeeds; a conflicting redeclare fails with PreconditionFailed and the connection lives on")
+    func idempotentTopology() async throws {
+        let connection = try await TestBroker.connect()
+        let exchange = uniqueName("t.events")
+        let queue = uniqueName("t.q")
+        let topology = AMQPTopology(
+            exchanges: [AMQPExchange(name: exchange, kind: .topic)],
+            queues: [AMQPQueue(name: queue, type: .quorum, deadLetterExchange: "", deadLetterRoutingKey: queue + ".dead",
+                               deadLetterStrategy: .atLeastOnce, overflow: .rejectPublish, messageTTLMilliseconds: 60_000)],
+            bindings: [AMQPBinding(queue: queue, exchange: exchange, routingKey: "execution.#")])
+        try await connection.declare(topology)
+        try await connection.declare(topology)
+
+        let conflicting = AMQPTopology(queues: [AMQPQueue(name: queue, type: .quorum, messageTTLMilliseconds: 5)])
+        await #expect(throws: AMQPError.self) { try await connection.declare(conflicting) }
+        do {
+            try await connection.declare(conflicting)
+        } catch let error as AMQPError {
+            #expect(error.code == .preconditionFailed)
+            #expect(error.replyCode == 406)
+        }
+        // Still usable: the bound queue receives a routed, confirmed message.
+        try await connection.publish(Array("{}".utf8), exchange: exchange, routingKey: "execution.SUCCEEDED.demo")
+        let info = try await connection.inspect(queue: queue)
+        #expect(info.messageCount == 1)
+        await #expect(throws: AMQPError.self) { try await connection.inspect(queue: uniqueName("missing")) }
+        await connection.close()
+    }
+
+    @Test("a confirmed publish is consumed with its body and properties, and acked away")
+    func publishConsumeAck() async throws {
+        let connection = try await TestBroker.connect()
+        let queue = uniqueName("t.work")
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
+        let properties = AMQPProperties(contentType: "application/json", deliveryMode: .persistent,
+                                        correlationID: "tok-1", replyTo: "baton.replies", messageID: "m-1")
+        try await connection.publish(Array(#"{"n":1}"#.utf8), routingKey: queue, properties: properties)
+        let inbox = Inbox(try await connection.consume(queue: queue, prefetch: 5))
+        let delivery = try #require(await inbox.next())
+        #expect(delivery.bodyString == #"{"n":1}"#)
+        #expect(delivery.properties == properties)
+        #expect(delivery.routingKey == queue)
+        #expect(delivery.exchange == "")
+        #expect(!delivery.redelivered)
+        try delivery.ack()
+        await connection.close()
+
+        let check = try await TestBroker.connect()
+        let info = try await check.inspect(queue: queue)
+        #expect(info.messageCount == 0)
+        await check.close()
+    }
+
+    @Test("nack with requeue redelivers the message, marked redelivered; reject without requeue drops it")
+    func nackRequeue() async throws {
+        let connection = try await TestBroker.connect()
+        let queue = uniqueName("t.retry")
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
+        try await connection.publish(Array("again".utf8), routingKey: queue)
+        let inbox = Inbox(try await connection.consume(queue: queue, prefetch: 1))
+        let first = try #require(await inbox.next())
+        #expect(!first.redelivered)
+        try first.nack(requeue: true)
+        let second = try #require(await inbox.next())
+        #expect(second.redelivered)
+        #expect(second.bodyString == "again")
+        try second.reject(requeue: false)
+        #expect(await inbox.next(timeout: .milliseconds(300)) == nil)
+        #expect(try await connection.inspect(queue: queue).messageCount == 0)
+        await connection.close()
+    }
+
+    @Test("prefetch bounds the unacknowledged deliveries; an ack lets the next one through")
+    func prefetch() async throws {
+        let connection = try await TestBroker.connect()
+        let queue = uniqueName("t.prefetch")
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
+        let results = await connection.publish(batch: (0..<10).map {
+            AMQPMessage(routingKey: queue, body: Array("m\($0)".utf8))
+        })
+        #expect(results.allSatisfy { if case .success = $0 { true } else { false } })
+        let inbox = Inbox(try await connection.consume(queue: queue, prefetch: 3))
+        var held: [AMQPDelivery] = []
+        for _ in 0..<3 { held.append(try #require(await inbox.next())) }
+        try await Task.sleep(for: .milliseconds(400))
+        #expect(inbox.pending == 0)
+        try held[0].ack()
+        let fourth = try #require(await inbox.next())
+        #expect(fourth.bodyString == "m3")
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(inbox.pending == 0)
+        try fourth.ack(multiple: true)   // settles m1, m2 and m3 too
+        for _ in 0..<3 { #expect(await inbox.next() != nil) }
+        await connection.close()
+    }
+
+    @Test("headers of every field kind come back as sent")
+    func headersRoundTrip() async throws {
+        let connection = try await TestBroker.connect()
+        let queue = uniqueName("t.headers")
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
+        let headers: AMQPTable = [
+            "baton-execution": "arn:aws:states:local:000000000000:execution:demo:run-1",
+            "baton-attempt": .int32(2), "bool": .bool(false), "i8": .int8(-3), "u8": .uint8(250), "i16": .int16(-300),
+            "u16": .uint16(65000), "u32": .uint32(4_000_000_000), "i64": .int64(-9_000_000_000), "f": .float(0.5),
+            "d": .double(3.25), "dec": .decimal(scale: 3, value: 1234), "bin": .bytes([0xFF, 0, 1]),
+            "ts": .timestamp(1_700_000_123), "none": .void, "list": ["a", 1, true], "map": ["k": ["n": 1]],
+        ]
+        let properties = AMQPProperties(headers: headers, priority: 1, expiration: "60000", timestamp: 1_700_000_000,
+                                        type: "task", appID: "baton-tests")
+        try await connection.publish(AMQPMessage(routingKey: queue, body: [], properties: properties))
+        let inbox = Inbox(try await connection.consume(queue: queue))
+        let delivery = try #require(await inbox.next())
+        #expect(delivery.properties == properties)
+        #expect(delivery.body.isEmpty)
+        try delivery.ack()
+        await connection.close()
+    }
+
+    @Test("a message whose TTL expires in a queue with x-dead-letter-exchange is dead-lettered to the target queue")
+    func ttlDeadLettering() async throws {
+        let connection = try await TestBroker.connect()
+        let delay = uniqueName("t.delay")
+        let target = uniqueName("t.timers")
+        try await connection.declare(AMQPTopology(queues: [
+            AMQPQueue(name: target, type: .quorum),
+            AMQPQueue(name: delay, type: .quorum, deadLetterExchange: "", deadLetterRoutingKey: target,
+                      deadLetterStrategy: .atLeastOnce, overflow: .rejectPublish, messageTTLMilliseconds: 300),
+        ]))
+        let inbox = Inbox(try await connection.consume(queue: target))
+        let sent = ContinuousClock.now
+        try await connection.publish(Array("timer-1".utf8), routingKey: delay,
+                                     properties: AMQPProperties(deliveryMode: .persistent, correlationID: "timer-1"))
+        let fired = try #require(await inbox.next(timeout: .seconds(10)))
+        let elapsed = ContinuousClock.now - sent
+        #expect(elapsed >= .milliseconds(280))
+        #expect(fired.bodyString == "timer-1")
+        #expect(fired.properties.correlationID == "timer-1")
+        let death = try #require(fired.properties.headers?["x-death"]?.arrayValue?.first?.tableValue)
+        #expect(death["reason"]?.stringValue == "expired")
+        #expect(death["queue"]?.stringValue == delay)
+        try fired.ack()
+        await connection.close()
+    }
+
+    @Test("a thousand publishes in flight at once are all confirmed")
+    func batchConfirms() async throws {
+        let connection = try await TestBroker.connect()
+        let queue = uniqueName("t.batch")
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
+        let messages = (0..<1000).map { AMQPMessage(routingKey: queue, body: Array("\($0)".utf8)) }
+        let results = await connection.publish(batch: messages)
+        #expect(results.count == 1000)
+        #expect(results.allSatisfy { if case .success = $0 { true } else { false } })
+        // Concurrent single publishes from many tasks too.
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for i in 0..<200 { group.addTask { try await connection.publish(Array("c\(i)".utf8), routingKey: queue) } }
+            try await group.waitForAll()
+        }
+        #expect(try await connection.inspect(queue: queue).messageCount == 1200)
+        await connection.close()
+    }
+
+    @Test("an idle connection with a 1 s heartbeat stays up")
+    func heartbeats() async throws {
+        let connection = try await TestBroker.connect(heartbeat: 1)
+        try await Task.sleep(for: .seconds(4))
+        #expect(connection.isConnected)
+        #expect(connection.generation == 1)
+        let queue = uniqueName("t.hb")
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue, autoDelete: true)]))
+        await connection.close()
+    }
+
+    @Test("after close, operations fail with Closed and consumers end")
+    func closeEndsEverything() async throws {
+        let connection = try await TestBroker.connect()
+        let queue = uniqueName("t.close")
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
+        let inbox = Inbox(try await connection.consume(queue: queue))
+        await connection.close()
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(inbox.hasEnded)
+        await #expect(throws: AMQPError(.closed, "the connection is closed")) {
+            try await connection.publish([1], routingKey: queue)
+        }
+    }
+
+    @Test("wrong credentials fail the first connection with AccessRefused, without echoing the password")
+    func badCredentials() async throws {
+        var config = try AMQPConfiguration(url: try await TestBroker.url())
+        config.credentials = AMQPCredentials(user: "guest", password: "wrong-password-123")
+        do {
+            _ = try await AMQPConnection.connect(config)
+            Issue.record("connected with a wrong password")
+        } catch let error as AMQPError {
+            #expect(error.code == .accessRefused)
+            #expect(!error.description.contains("wrong-password-123"))
+        }
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the system packages Baton needs, only those missing (Debian/Ubuntu, as root). Idempotent.
+#   librabbitmq-dev   rabbitmq-c headers and library (the CRabbitMQ module, found by pkg-config)
+#   rabbitmq-server   a local broker for the integration tests (scripts/rabbitmq-node.sh)
+#   amqp-tools        amqp-publish / amqp-consume / amqp-declare-queue for poking at a broker by hand
+set -euo pipefail
+packages=(librabbitmq-dev rabbitmq-server amqp-tools)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all present (${packages[*]})"
+  exit 0
+fi
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# policy-rc.d keeps the package from starting a system-wide broker; tests run private nodes instead.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d > /dev/null
+  $sudo chmod +x /usr/sbin/policy-rc.d
+  trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
