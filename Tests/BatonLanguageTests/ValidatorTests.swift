@@ -299,11 +299,12 @@ struct ValidatorExpressionTests {
         ])
     }
 
-    @Test("nested templates are checked at their own location")
+    @Test("nested templates are checked at their own location; a bad path is named a bad JSONPath")
     func nestedTemplate() {
-        let text = oneState(#""Type": "Pass", "Parameters": {"a": {"b.$": "not a path"}, "ok.$": "$.x"}, "End": true"#)
+        let text = oneState(#""Type": "Pass", "Parameters": {"a": {"b.$": "not a path", "c.$": "$.x y"}, "ok.$": "$.x"}, "End": true"#)
         #expect(lines(text) == [
             "/States/S/Parameters/a SCHEMA_VALIDATION_FAILED: The value for the field 'b.$' must be a valid JSONPath or a valid intrinsic function call",
+            "/States/S/Parameters/a SCHEMA_VALIDATION_FAILED: The value for the field 'c.$' must be a valid JSONPath",
         ])
     }
 
@@ -328,6 +329,8 @@ struct ValidatorExpressionTests {
             == ["/States/S/InputPath SCHEMA_VALIDATION_FAILED: The value for the field 'InputPath' must be a valid JSONPath"])
         #expect(lines(oneState(#""Type": "Pass", "ResultPath": "$.a[*]", "End": true"#))
             == ["/States/S/ResultPath SCHEMA_VALIDATION_FAILED: The value for the field 'ResultPath' must be a valid ReferencePath"])
+        #expect(lines(oneState(#""Type": "Pass", "ResultPath": "a", "End": true"#))
+            == ["/States/S/ResultPath SCHEMA_VALIDATION_FAILED: Value is not a Reference Path: Reference path didn't start with '$'"])
     }
 
     @Test("a Timestamp must be RFC 3339", arguments: [
@@ -353,9 +356,14 @@ struct ValidatorTaskTests {
         oneState(#""Type": "Task", "Resource": "\#(resource)", \#(extra)"End": true"#)
     }
 
+    @Test("text that is not an ARN at all is refused as such", arguments: ["lambda", "${LambdaArn}", "arn:aws:lambda"])
+    func notAnARN(resource: String) {
+        #expect(lines(task(resource)) == ["/States/S/Resource SCHEMA_VALIDATION_FAILED: Value is not a valid resource ARN"])
+    }
+
     @Test("an ARN AWS does not know is refused", arguments: [
-        "arn:aws:states:::dynamodb:query", "arn:aws:states:::lambda:call", "lambda", "arn:aws:s3:::bucket",
-        "arn:aws:states:::sns:publish.sync",
+        "arn:aws:states:::dynamodb:query", "arn:aws:states:::lambda:call", "arn:aws:s3:::bucket",
+        "arn:aws:states:::sns:publish.sync", "arn:aws:lambda:us-east-1:1:layer:x",
     ])
     func unknownResource(resource: String) {
         #expect(lines(task(resource)) == [

@@ -142,7 +142,8 @@ struct DefinitionReader {
         if value.isNull { return .discard }
         guard let text = string(object, "ResultPath", at: location) else { return .root }
         if let path = try? JSONPath(text), path.isDefinite { return .path(path) }
-        issues.schema("The value for the field 'ResultPath' must be a valid ReferencePath",
+        issues.schema(text.hasPrefix("$") ? "The value for the field 'ResultPath' must be a valid ReferencePath"
+                                          : "Value is not a Reference Path: Reference path didn't start with '$'",
                       at: Pointer.join(location, "ResultPath"))
         return .root
     }

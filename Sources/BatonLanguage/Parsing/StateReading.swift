@@ -135,8 +135,7 @@ extension DefinitionReader {
         checkExclusive(c, fields, at: pointer)
         _ = string(c, "RoleArn", at: pointer)
         if let path = string(c, "RoleArn.$", at: pointer), !Self.isPathOrIntrinsic(path) {
-            issues.schema("The value for the field 'RoleArn.$' must be a valid JSONPath or a valid intrinsic function call",
-                          at: pointer)
+            issues.schema(Self.invalidExpressionMessage("RoleArn.$", path), at: pointer)
         }
     }
 
@@ -152,6 +151,10 @@ extension DefinitionReader {
             break
         }
         guard let kind = ResourceRules.classify(resource) else {
+            guard ResourceRules.looksLikeARN(resource) else {
+                issues.schema("Value is not a valid resource ARN", at: pointer)
+                return
+            }
             issues.schema("The resource provided \(resource) is not recognized. The value is not a valid resource ARN, or the resource is not available in this region.",
                           at: pointer)
             return

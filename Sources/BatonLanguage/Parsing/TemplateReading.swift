@@ -30,8 +30,7 @@ extension DefinitionReader {
                         continue
                     }
                     if !Self.isPathOrIntrinsic(text) {
-                        issues.schema("The value for the field '\(key)' must be a valid JSONPath or a valid intrinsic function call",
-                                      at: pointer)
+                        issues.schema(Self.invalidExpressionMessage(key, text), at: pointer)
                     }
                 } else {
                     checkTemplate(member, at: Pointer.join(pointer, key))
@@ -42,6 +41,13 @@ extension DefinitionReader {
         default:
             break
         }
+    }
+
+    /// AWS's words for a `.$` value that is neither: a path when it starts with `$`, else either.
+    static func invalidExpressionMessage(_ field: String, _ text: String) -> String {
+        text.hasPrefix("$")
+            ? "The value for the field '\(field)' must be a valid JSONPath"
+            : "The value for the field '\(field)' must be a valid JSONPath or a valid intrinsic function call"
     }
 
     /// True for a path (`$.a`, `$$.b`, `$var`) or an intrinsic function call (`States.Format(…)`).

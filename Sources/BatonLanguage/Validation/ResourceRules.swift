@@ -113,6 +113,13 @@ enum ResourceRules {
         }
     }
 
+    /// `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE…` in shape, whatever the service.
+    static func looksLikeARN(_ text: String) -> Bool {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count >= 6 && parts[0] == "arn" && !parts[1].isEmpty && !parts[2].isEmpty
+            && !parts[5...].joined(separator: ":").isEmpty
+    }
+
     private static func splitPattern(_ text: String) -> (String, String) {
         if let dot = text.firstIndex(of: ".") {
             return (String(text[..<dot]), String(text[dot...]))
