@@ -111,9 +111,9 @@ struct ValidatorTransitionTests {
                     "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "S"}], "End": true}}}
             """
         #expect(Set(lines(text)) == [
-            "/States/C/Choices/0/Next MISSING_TRANSITION_TARGET: Missing 'Next' target: Q",
+            "/States/C/Choices[0]/Next MISSING_TRANSITION_TARGET: Missing 'Next' target: Q",
             "/States/C/Default MISSING_TRANSITION_TARGET: Missing 'Default' target: R",
-            "/States/T/Catch/0/Next MISSING_TRANSITION_TARGET: Missing 'Next' target: S",
+            "/States/T/Catch[0]/Next MISSING_TRANSITION_TARGET: Missing 'Next' target: S",
             "/StartAt MISSING_TRANSITION_TARGET: Missing 'StartAt' target: X",
         ])
     }
@@ -125,7 +125,7 @@ struct ValidatorTransitionTests {
               {"StartAt": "A", "States": {"A": {"Type": "Pass", "Next": "Out"}}}]},
              "Out": {"Type": "Succeed"}}}
             """
-        #expect(lines(text).contains("/States/P/Branches/0/States/A/Next MISSING_TRANSITION_TARGET: Missing 'Next' target: Out"))
+        #expect(lines(text).contains("/States/P/Branches[0]/States/A/Next MISSING_TRANSITION_TARGET: Missing 'Next' target: Out"))
     }
 
     @Test("a state no path reaches is reported as AWS does: MISSING_TRANSITION_TARGET, 'is not reachable.'")
@@ -192,7 +192,7 @@ struct ValidatorTransitionTests {
             {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
               {"StartAt": "A", "States": {"A": {"Type": "Wait", "Seconds": 1, "Next": "A"}}}]}}}
             """
-        #expect(lines(text) == ["/States/P/Branches/0/States MISSING_END_STATE: No terminal state found in the state machine"])
+        #expect(lines(text) == ["/States/P/Branches[0]/States MISSING_END_STATE: No terminal state found in the state machine"])
     }
 
     @Test("a state name longer than 80 characters is INVALID_STATE_NAME")
@@ -416,14 +416,14 @@ struct ValidatorTaskTests {
                       {"ErrorEquals": ["States.ALL"], "JitterStrategy": "SOME"}, {"ErrorEquals": ["E"], "Foo": 1}],
             """)
         #expect(lines(text) == [
-            "/States/S/Retry/0 SCHEMA_VALIDATION_FAILED: These fields are required: [ErrorEquals]",
-            "/States/S/Retry/0/IntervalSeconds SCHEMA_VALIDATION_FAILED: The value for the field 'IntervalSeconds' must be greater than or equal to 1",
-            "/States/S/Retry/1/ErrorEquals SCHEMA_VALIDATION_FAILED: The field 'ErrorEquals' should be non-empty",
-            "/States/S/Retry/1/BackoffRate SCHEMA_VALIDATION_FAILED: The value for the field 'BackoffRate' must be greater than or equal to 1.0",
-            "/States/S/Retry/2/ErrorEquals SCHEMA_VALIDATION_FAILED: 'States.ALL' must appear alone in 'ErrorEquals'",
-            "/States/S/Retry/3/ErrorEquals SCHEMA_VALIDATION_FAILED: 'States.ALL' must appear in the last entry of 'Retry'",
-            "/States/S/Retry/3/JitterStrategy SCHEMA_VALIDATION_FAILED: The field 'JitterStrategy' should have one of these values: [FULL, NONE]",
-            "/States/S/Retry/4 SCHEMA_VALIDATION_FAILED: Field 'Foo' is not supported",
+            "/States/S/Retry[0] SCHEMA_VALIDATION_FAILED: These fields are required: [ErrorEquals]",
+            "/States/S/Retry[0]/IntervalSeconds SCHEMA_VALIDATION_FAILED: The value for the field 'IntervalSeconds' must be greater than or equal to 1",
+            "/States/S/Retry[1]/ErrorEquals SCHEMA_VALIDATION_FAILED: The field 'ErrorEquals' should be non-empty",
+            "/States/S/Retry[1]/BackoffRate SCHEMA_VALIDATION_FAILED: The value for the field 'BackoffRate' must be greater than or equal to 1.0",
+            "/States/S/Retry[2]/ErrorEquals SCHEMA_VALIDATION_FAILED: 'States.ALL' must appear alone in 'ErrorEquals'",
+            "/States/S/Retry[3]/ErrorEquals SCHEMA_VALIDATION_FAILED: 'States.ALL' must appear in the last entry of 'Retry'",
+            "/States/S/Retry[3]/JitterStrategy SCHEMA_VALIDATION_FAILED: The field 'JitterStrategy' should have one of these values: [FULL, NONE]",
+            "/States/S/Retry[4] SCHEMA_VALIDATION_FAILED: Field 'Foo' is not supported",
         ])
     }
 
@@ -431,8 +431,8 @@ struct ValidatorTaskTests {
     func catchShape() {
         let text = task("arn:aws:states:::lambda:invoke", #""Catch": [{"ResultPath": "$.e"}, "x"], "#)
         #expect(lines(text) == [
-            "/States/S/Catch/0 SCHEMA_VALIDATION_FAILED: These fields are required: [ErrorEquals, Next]",
-            "/States/S/Catch/1 SCHEMA_VALIDATION_FAILED: The value for the field 'Catch' must be an OBJECT",
+            "/States/S/Catch[0] SCHEMA_VALIDATION_FAILED: These fields are required: [ErrorEquals, Next]",
+            "/States/S/Catch[1] SCHEMA_VALIDATION_FAILED: The value for the field 'Catch' must be an OBJECT",
         ])
     }
 }
@@ -474,6 +474,16 @@ struct ValidatorMapTests {
         ])
         #expect(lines(map("", config: #"{"Mode": "DISTRIBUTED"}"#))
             == ["/States/S/ItemProcessor/ProcessorConfig SCHEMA_VALIDATION_FAILED: These fields are required: [ExecutionType]"])
+        #expect(lines(map("", config: #"{"Mode": "INLINE", "ExecutionType": "EXPRESS"}"#))
+            == ["/States/S/ItemProcessor/ProcessorConfig SCHEMA_VALIDATION_FAILED: Field 'ExecutionType' is not supported"])
+    }
+
+    @Test("an EXPRESS machine cannot run a distributed Map")
+    func distributedInExpress() {
+        #expect(lines(map(""), ValidationOptions(stateMachineType: .express)) == [
+            "/States/S/ItemProcessor/ProcessorConfig/Mode SCHEMA_VALIDATION_FAILED: The field 'Mode' with value 'DISTRIBUTED' is not supported inside 'EXPRESS' state machines",
+        ])
+        #expect(problems(map("")).isEmpty)
     }
 
     @Test("ItemProcessor or Iterator: one of them, not both")
@@ -499,7 +509,7 @@ struct ValidatorMapTests {
         #expect(lines(text) == [
             "/States/S/ItemBatcher SCHEMA_VALIDATION_FAILED: At least one of these fields is required: [MaxItemsPerBatch, MaxInputBytesPerBatch]",
             "/States/S/ItemReader SCHEMA_VALIDATION_FAILED: These fields are required: [Resource]",
-            "/States/S/ResultWriter/Resource SCHEMA_VALIDATION_FAILED: The field 'Resource' should have one of these values: [arn:aws:states:::s3:putObject]",
+            "/States/S/ResultWriter/Resource SCHEMA_VALIDATION_FAILED: The field 'Resource' does not match any of the allowed values",
         ])
         let good = map(#""ItemReader": {"Resource": "arn:aws:states:::s3:getObject", "ReaderConfig": {"InputType": "JSON"}, "Parameters": {"Bucket.$": "$.b", "Key": "k"}}, "ResultWriter": {"Resource": "arn:aws:states:::s3:putObject", "Parameters": {"Bucket": "b"}}, "#)
         #expect(problems(good).isEmpty)
@@ -534,8 +544,8 @@ struct ValidatorAllProblemsTests {
               {"States": {"X": {"Type": "Succeed"}}}]}}}
             """
         #expect(lines(text) == [
-            "/States/P/Branches/0/States/M/ItemProcessor/States/I SCHEMA_VALIDATION_FAILED: Field 'Foo' is not supported",
-            "/States/P/Branches/1 SCHEMA_VALIDATION_FAILED: These fields are required: [StartAt]",
+            "/States/P/Branches[0]/States/M/ItemProcessor/States/I SCHEMA_VALIDATION_FAILED: Field 'Foo' is not supported",
+            "/States/P/Branches[1] SCHEMA_VALIDATION_FAILED: These fields are required: [StartAt]",
         ])
     }
 }

@@ -35,6 +35,13 @@ extension DefinitionReader {
                 if mode == .distributed, config["ExecutionType"] == nil {
                     issues.schema("These fields are required: [ExecutionType]", at: at)
                 }
+                if mode == .inline, config["ExecutionType"] != nil {
+                    issues.schema("Field 'ExecutionType' is not supported", at: at)
+                }
+                if mode == .distributed, options.stateMachineType == .express {
+                    issues.schema("The field 'Mode' with value 'DISTRIBUTED' is not supported inside 'EXPRESS' state machines",
+                                  at: Pointer.join(at, "Mode"))
+                }
             }
             processor = readStateList(p, at: pointer, fields: FieldRules.processor)
         }
@@ -105,8 +112,7 @@ extension DefinitionReader {
         checkRequired(reader, ["Resource"], at: at)
         if let resource = string(reader, "Resource", at: at),
            !Self.isS3Integration(resource, actions: ["getObject", "listObjectsV2"]) {
-            issues.schema("The field 'Resource' should have one of these values: [arn:aws:states:::s3:getObject, arn:aws:states:::s3:listObjectsV2]",
-                          at: Pointer.join(at, "Resource"))
+            issues.schema("The field 'Resource' does not match any of the allowed values", at: Pointer.join(at, "Resource"))
         }
         readIntegrationParameters(reader, parameters, language: language, at: at)
         if let config = object(reader, "ReaderConfig", at: at) {
@@ -128,8 +134,7 @@ extension DefinitionReader {
             issues.schema("These fields are required: [Resource]", at: at)
         }
         if let resource = string(writer, "Resource", at: at), !Self.isS3Integration(resource, actions: ["putObject"]) {
-            issues.schema("The field 'Resource' should have one of these values: [arn:aws:states:::s3:putObject]",
-                          at: Pointer.join(at, "Resource"))
+            issues.schema("The field 'Resource' does not match any of the allowed values", at: Pointer.join(at, "Resource"))
         }
         readIntegrationParameters(writer, parameters, language: language, at: at)
         if let config = object(writer, "WriterConfig", at: at) {

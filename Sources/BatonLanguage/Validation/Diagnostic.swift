@@ -8,7 +8,8 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
 
     /// AWS's stable code: `SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`, `UNREACHABLE_STATE` …
     public var code: String
-    /// A JSON pointer into the definition (`/States/Pass/Next`), or nil for the document itself.
+    /// Where in the definition, as AWS writes it (`/States/Pass/Next`, `/States/T/Catch[0]`); nil when
+    /// AWS gives none (a definition that is not a JSON object).
     public var location: String?
     public var message: String
     public var severity: Severity

@@ -20,27 +20,12 @@ struct DiagnosticCollector {
     }
 }
 
-/// JSON pointers (RFC 6901) into the definition.
+/// Locations in the definition, written as AWS writes them: `/States/A/Catch[0]/Next` (a slash before
+/// each member name, as written; `[i]` after an array's name).
 enum Pointer {
-    /// `base` followed by one member name or index, escaped as RFC 6901 says.
-    static func join(_ base: String, _ key: String) -> String {
-        var escaped = key
-        if escaped.contains("~") { escaped = escaped.replacingAll("~", with: "~0") }
-        if escaped.contains("/") { escaped = escaped.replacingAll("/", with: "~1") }
-        return base + "/" + escaped
-    }
+    /// `base` followed by one member name.
+    static func join(_ base: String, _ key: String) -> String { base + "/" + key }
 
-    static func join(_ base: String, _ index: Int) -> String { base + "/" + String(index) }
-}
-
-extension String {
-    /// Every occurrence of `target` replaced (without Foundation).
-    func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        out.reserveCapacity(count)
-        for c in self {
-            if c == target { out += replacement } else { out.append(c) }
-        }
-        return out
-    }
+    /// `base` (an array) followed by one index.
+    static func join(_ base: String, _ index: Int) -> String { base + "[" + String(index) + "]" }
 }
