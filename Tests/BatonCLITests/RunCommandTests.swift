@@ -1,0 +1,196 @@
+import BatonLanguage
+import Foundation
+import Testing
+
+private let lambdaARN = "arn:aws:lambda:us-east-1:123456789012:function"
+
+@Suite("baton run: results")
+struct RunCommandTests {
+    @Test("the baton executable is built next to the tests")
+    func binaryFound() {
+        #expect(Baton.executable != nil)
+    }
+
+    @Test("a SUCCEEDED execution prints {status, output} as one JSON line and exits 0")
+    func succeeded() throws {
+        let s = try Scratch()
+        let def = try s.write("pass.json", #"""
+            {"StartAt": "A", "States": {
+              "A": {"Type": "Pass", "Result": {"x": 1}, "ResultPath": "$.a", "Next": "B"},
+              "B": {"Type": "Pass", "Parameters": {"sum.$": "States.MathAdd($.a.x, $.n)"}, "End": true}}}
+            """#)
+        let r = try s.baton("run", def, "--input", #"{"n": 41}"#)
+        #expect(r.exited && r.status == 0, "stderr: \(r.stderr)")
+        #expect(r.stderr.isEmpty)
+        #expect(r.stdout.hasSuffix("\n"))
+        #expect(r.stdout.split(separator: "\n").count == 1)
+        #expect(try r.json() == ["status": "SUCCEEDED", "output": ["sum": 42]])
+    }
+
+    @Test("a FAILED execution prints {status, error, cause} and still exits 0")
+    func failed() throws {
+        let s = try Scratch()
+        let def = try s.write("fail.json", #"{"StartAt": "F", "States": {"F": {"Type": "Fail", "Error": "MyError", "Cause": "my cause"}}}"#)
+        let r = try s.baton("run", def)
+        #expect(r.exited && r.status == 0, "stderr: \(r.stderr)")
+        #expect(try r.json() == ["status": "FAILED", "error": "MyError", "cause": "my cause"])
+    }
+
+    @Test("--input-file supplies the input; an empty input file means {}")
+    func inputFile() throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#)
+        let input = try s.write("in.json", #"{"k": [1, 2.5, "three", null, true]}"#)
+        let r = try s.baton("run", def, "--input-file", input)
+        #expect(try r.json() == ["status": "SUCCEEDED", "output": ["k": [1, 2.5, "three", nil, true]]])
+        let empty = try s.write("empty.json", "")
+        let r2 = try s.baton("run", def, "--input-file", empty)
+        #expect(try r2.json() == ["status": "SUCCEEDED", "output": [:]])
+    }
+
+    @Test("--history adds the AWS-shaped events: id, previousEventId, timestamp, type and the type's details")
+    func history() throws {
+        let s = try Scratch()
+        let def = try s.write("h.json", #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Result": 1, "End": true}}}"#)
+        let r = try s.baton("run", def, "--input", #"{"in": true}"#, "--history")
+        let o = try r.json()
+        #expect(o["status"] == "SUCCEEDED")
+        #expect(o["output"] == 1)
+        let history = try #require(o["history"]?.arrayValue)
+        #expect(history.map { $0["type"] } == ["ExecutionStarted", "PassStateEntered", "PassStateExited", "ExecutionSucceeded"])
+        #expect(history.map { $0["id"] } == [1, 2, 3, 4])
+        #expect(history.map { $0["previousEventId"] } == [0, 1, 2, 3])
+        for e in history {
+            let ts = try #require(e["timestamp"]?.stringValue)
+            #expect(ts.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z/) != nil, "timestamp \(ts)")
+        }
+        let started = try #require(history.first?["executionStartedEventDetails"])
+        #expect(started["input"] == #"{"in":true}"#)
+        #expect(started["inputDetails"] == ["truncated": false])
+        #expect(started["roleArn"]?.stringValue?.hasPrefix("arn:aws:iam::") == true)
+        let entered = try #require(history[1]["stateEnteredEventDetails"])
+        #expect(entered["name"] == "A")
+        #expect(entered["input"] == #"{"in":true}"#)
+        let exited = try #require(history[2]["stateExitedEventDetails"])
+        #expect(exited["name"] == "A")
+        #expect(exited["output"] == "1")
+        let succeeded = try #require(history[3]["executionSucceededEventDetails"])
+        #expect(succeeded["output"] == "1")
+    }
+
+    @Test("without --history there is no history member")
+    func noHistory() throws {
+        let s = try Scratch()
+        let def = try s.write("h.json", #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#)
+        #expect(try s.baton("run", def).json()["history"] == nil)
+    }
+
+    @Test("--mock-file answers Lambda tasks by function name: identity returns the input, return a fixed value")
+    func mocks() throws {
+        let s = try Scratch()
+        let def = try s.write("m.json", #"""
+            {"StartAt": "Echo", "States": {
+              "Echo": {"Type": "Task", "Resource": "\#(lambdaARN):echo", "ResultPath": "$.echo", "Next": "Fixed"},
+              "Fixed": {"Type": "Task", "Resource": "\#(lambdaARN):fixed", "ResultPath": "$.fixed", "End": true}}}
+            """#)
+        let mocks = try s.write("mocks.json", #"{"echo": {"identity": true}, "fixed": {"return": {"v": 7}}}"#)
+        let r = try s.baton("run", def, "--input", #"{"a": 1}"#, "--mock-file", mocks, "--virtual-time")
+        #expect(try r.json() == ["status": "SUCCEEDED", "output": ["a": 1, "echo": ["a": 1], "fixed": ["v": 7]]])
+    }
+
+    @Test("lambda:invoke wraps the mock's answer in Lambda's response, the payload under Payload")
+    func lambdaInvoke() throws {
+        let s = try Scratch()
+        let def = try s.write("m.json", #"""
+            {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "\#(lambdaARN):fixed", "Payload": {"p": 1}}, "End": true}}}
+            """#)
+        let mocks = try s.write("mocks.json", #"{"fixed": {"return": {"v": 7}}}"#)
+        let o = try s.baton("run", def, "--mock-file", mocks, "--virtual-time").json()
+        #expect(o["status"] == "SUCCEEDED")
+        #expect(o["output"]?["Payload"] == ["v": 7])
+        #expect(o["output"]?["StatusCode"] == 200)
+    }
+
+    @Test("a list of answers in --mock-file answers successive calls, so Retry can be exercised")
+    func mockListRetry() throws {
+        let s = try Scratch()
+        let def = try s.write("r.json", #"""
+            {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "\#(lambdaARN):flaky", "End": true,
+              "Retry": [{"ErrorEquals": ["Boom"], "IntervalSeconds": 30, "MaxAttempts": 3}]}}}
+            """#)
+        let mocks = try s.write("mocks.json", #"""
+            {"flaky": [{"error": "Boom", "cause": "first"}, {"error": "Boom", "cause": "second"}, {"return": {"ok": true}}]}
+            """#)
+        let start = Date()
+        let r = try s.baton("run", def, "--mock-file", mocks, "--virtual-time", "--history")
+        #expect(Date().timeIntervalSince(start) < 60, "--virtual-time must not wait the 90 s of retry intervals")
+        let o = try r.json()
+        #expect(o["status"] == "SUCCEEDED")
+        #expect(o["output"] == ["ok": true])
+        let types = o["history"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []
+        #expect(types.filter { $0 == "LambdaFunctionScheduled" }.count == 3)
+        #expect(types.filter { $0 == "LambdaFunctionFailed" }.count == 2)
+    }
+
+    @Test("when the list of answers runs out of retries, the last error fails the execution")
+    func mockListExhausted() throws {
+        let s = try Scratch()
+        let def = try s.write("r.json", #"""
+            {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "\#(lambdaARN):flaky", "End": true,
+              "Retry": [{"ErrorEquals": ["Boom"], "MaxAttempts": 1}]}}}
+            """#)
+        let mocks = try s.write("mocks.json", #"{"flaky": [{"error": "Boom", "cause": "first"}, {"error": "Boom", "cause": "second"}, {"return": 1}]}"#)
+        let r = try s.baton("run", def, "--mock-file", mocks, "--virtual-time")
+        #expect(r.status == 0)
+        #expect(try r.json() == ["status": "FAILED", "error": "Boom", "cause": "second"])
+    }
+
+    @Test("a Task with no mock fails the execution with a clear cause naming the resource")
+    func missingMock() throws {
+        let s = try Scratch()
+        let def = try s.write("t.json", #"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "\#(lambdaARN):nomock", "End": true}}}"#)
+        let mocks = try s.write("mocks.json", #"{"other": {"identity": true}}"#)
+        for args in [["run", def, "--virtual-time"], ["run", def, "--mock-file", mocks, "--virtual-time"]] {
+            let r = try Baton.run(args, in: s.url)
+            #expect(r.exited && r.status == 0, "stderr: \(r.stderr)")
+            let o = try r.json()
+            #expect(o["status"] == "FAILED")
+            #expect(o["error"] == "States.TaskFailed")
+            let cause = o["cause"]?.stringValue ?? ""
+            #expect(cause.contains("nomock"), "cause: \(cause)")
+            #expect(cause.lowercased().contains("mock"), "cause: \(cause)")
+        }
+    }
+
+    @Test("--virtual-time lets a one-hour Wait elapse at once, and the context object's times follow the virtual clock")
+    func virtualTime() throws {
+        let s = try Scratch()
+        let def = try s.write("w.json", #"""
+            {"StartAt": "W", "States": {
+              "W": {"Type": "Wait", "Seconds": 3600, "Next": "P"},
+              "P": {"Type": "Pass", "Parameters": {"start.$": "$$.Execution.StartTime", "entered.$": "$$.State.EnteredTime"}, "End": true}}}
+            """#)
+        let began = Date()
+        let o = try s.baton("run", def, "--virtual-time").json()
+        #expect(Date().timeIntervalSince(began) < 60)
+        #expect(o["status"] == "SUCCEEDED")
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        let start = try #require(o["output"]?["start"]?.stringValue.flatMap(f.date(from:)))
+        let entered = try #require(o["output"]?["entered"]?.stringValue.flatMap(f.date(from:)))
+        #expect(abs(entered.timeIntervalSince(start) - 3600) < 1)
+    }
+
+    @Test("--seed makes States.UUID repeatable from run to run")
+    func seed() throws {
+        let s = try Scratch()
+        let def = try s.write("u.json", #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"id.$": "States.UUID()"}, "End": true}}}"#)
+        let a = try s.baton("run", def, "--seed", "11").json()
+        let b = try s.baton("run", def, "--seed", "11").json()
+        let c = try s.baton("run", def, "--seed", "12").json()
+        #expect(a["output"]?["id"] != nil)
+        #expect(a == b)
+        #expect(a != c)
+    }
+}
