@@ -10,8 +10,17 @@ enum FieldRules {
     private static let transition: Set<String> = ["Next", "End"]
     private static let jsonPathIO: Set<String> = ["InputPath", "OutputPath"]
 
-    /// The fields a state of `type` may have when its query language is `language`.
+    /// The fields a state of `type` may have when its query language is `language` (computed once).
     static func allowed(type: String, language: QueryLanguage) -> Set<String> {
+        (language == .jsonPath ? jsonPathFields : jsonataFields)[type] ?? common
+    }
+
+    private static let jsonPathFields: [String: Set<String>] = Dictionary(
+        uniqueKeysWithValues: stateTypes.map { ($0, computeAllowed(type: $0, language: .jsonPath)) })
+    private static let jsonataFields: [String: Set<String>] = Dictionary(
+        uniqueKeysWithValues: stateTypes.map { ($0, computeAllowed(type: $0, language: .jsonata)) })
+
+    private static func computeAllowed(type: String, language: QueryLanguage) -> Set<String> {
         switch language {
         case .jsonPath:
             switch type {
