@@ -8,8 +8,8 @@ extension Execution {
     func context(_ id: Int, taskToken: String? = nil, mapItem: Frame.MapItem? = nil) -> JSON {
         guard let f = frames[id] else { return .object([:]) }
         var state: JSONObject = ["EnteredTime": .string(Timestamps.format(f.enteredTime)), "Name": .string(f.stateName)]
-        if let s = f.list[f.stateName] {
-            switch s.kind {
+        do {
+            switch f.node.state.kind {
             case .task, .parallel, .map: state["RetryCount"] = .int(f.retryCounts.reduce(0, +))
             default: break
             }
@@ -31,8 +31,9 @@ extension Execution {
 
     /// The state's input after InputPath (`null` gives `{}`).
     func inputAfterInputPath(_ id: Int, _ state: State) throws(StatesError) -> JSON {
-        guard let f = frames[id] else { return .null }
-        return try applyPath(state.inputPath, to: f.rawInput, frame: id)
+        guard let input = frames[id]?.rawInput else { return .null }
+        if state.inputPath.isRoot { return input }
+        return try applyPath(state.inputPath, to: input, frame: id)
     }
 
     /// The state's output after OutputPath (`null` gives `{}`).

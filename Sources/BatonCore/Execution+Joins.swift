@@ -6,31 +6,33 @@ import BatonLanguage
 // Map starts at most MaxConcurrency iterations at once (0: no limit) and the next as one ends.
 
 extension Execution {
-    mutating func startParallel(_ id: Int, _ state: State, _ parallel: ParallelState, input: JSON) {
+    mutating func startParallel(_ id: Int, _ node: CompiledState, input: JSON) {
         emit(.parallelStateStarted, .none, frame: id)
         nextJoinId += 1
         let joinId = nextJoinId
-        var join = Join(owner: id, kind: .parallel, results: Array(repeating: nil, count: parallel.branches.count),
-                        remaining: parallel.branches.count)
+        var join = Join(owner: id, map: nil, results: Array(repeating: nil, count: node.branches.count),
+                        remaining: node.branches.count)
         let variables = frames[id]?.variables ?? [:]
         let silent = frames[id]?.silent ?? false
         var started: [Int] = []
-        for (index, branch) in parallel.branches.enumerated() {
-            let child = newFrame(list: branch, parent: .init(join: joinId, index: index), variables: variables, input: input)
+        for (index, branch) in node.branches.enumerated() {
+            guard let start = branch.startIndex else { continue }
+            let child = newFrame(list: branch, start: start, parent: .init(join: joinId, index: index), variables: variables, input: input)
             frames[child]?.silent = silent
             join.children.insert(child)
             started.append(child)
         }
         joins[joinId] = join
         frames[id]?.phase = .waitingJoin(joinId)
-        if parallel.branches.isEmpty {
+        if node.branches.isEmpty {
             joinCompleted(joinId)
             return
         }
         runnable.append(contentsOf: started.reversed())
     }
 
-    mutating func startMap(_ id: Int, _ state: State, _ map: MapState, input: JSON) throws(StatesError) {
+    mutating func startMap(_ id: Int, _ node: CompiledState, _ map: MapState, input: JSON) throws(StatesError) {
+        let state = node.state
         let env = environment(id, input: input)
         var items: [JSON]
         if let itemsPath = map.itemsPath {
@@ -69,7 +71,7 @@ extension Execution {
         let joinId = nextJoinId
         let run = Join.MapRun(items: items, maxConcurrency: maxConcurrency, toleratedCount: toleratedCount,
                               toleratedPercentage: toleratedPercentage, distributed: distributed)
-        joins[joinId] = Join(owner: id, kind: .map(run), results: Array(repeating: nil, count: items.count), remaining: items.count)
+        joins[joinId] = Join(owner: id, map: run, results: Array(repeating: nil, count: items.count), remaining: items.count)
         frames[id]?.phase = .waitingJoin(joinId)
         if items.isEmpty {
             joinCompleted(joinId)
@@ -84,124 +86,119 @@ extension Execution {
     }
 
     /// Starts the next Map iteration of a join; returns its frame.
+    /// (Only scalars are read out of the join: holding a copy of it would make the in-place
+    /// mutations below copy its arrays, and a Map of n items quadratic.)
     mutating func startIteration(_ joinId: Int) throws(StatesError) -> Int? {
-        guard var join = joins[joinId], case .map(var run) = join.kind, run.nextIndex < run.items.count,
-              let owner = frames[join.owner], let state = owner.list[owner.stateName],
-              case .map(let map) = state.kind else { return nil }
-        let index = run.nextIndex
-        run.nextIndex += 1
-        run.running += 1
-        join.kind = .map(run)
-        joins[joinId] = join
-        let item = Frame.MapItem(index: index, value: run.items[index])
+        guard let ownerId = joins[joinId]?.owner, let index = joins[joinId]?.map?.nextIndex,
+              let value = joins[joinId]?.map?.items[index], let distributed = joins[joinId]?.map?.distributed,
+              let owner = frames[ownerId], let processor = owner.node.processor, let start = processor.startIndex,
+              case .map(let map) = owner.node.state.kind else { return nil }
+        let state = owner.node.state
+        let item = Frame.MapItem(index: index, value: value)
+        joins[joinId]?.map?.nextIndex += 1
+        joins[joinId]?.map?.running += 1
         var input = item.value
         if let selector = map.itemSelector ?? state.parameters {
-            input = try evaluate(selector, input: owner.effectiveInput, frame: join.owner, field: "ItemSelector", mapItem: item)
+            input = try evaluate(selector, input: owner.effectiveInput, frame: ownerId, field: "ItemSelector", mapItem: item)
         }
-        if !run.distributed {
-            emit(.mapIterationStarted, .mapIteration(name: state.name, index: index), frame: join.owner)
+        if !distributed {
+            emit(.mapIterationStarted, .mapIteration(name: state.name, index: index), frame: ownerId)
         }
-        let child = newFrame(list: map.processor, parent: .init(join: joinId, index: index),
+        let child = newFrame(list: processor, start: start, parent: .init(join: joinId, index: index),
                              variables: owner.variables, input: input, mapItem: item)
-        frames[child]?.silent = run.distributed || owner.silent
+        frames[child]?.silent = distributed || owner.silent
         joins[joinId]?.children.insert(child)
         return child
     }
 
     mutating func childSucceeded(_ child: Int, _ parent: Frame.Parent, output: JSON) {
-        guard var join = joins[parent.join] else { return }
-        join.results[parent.index] = output
-        join.remaining -= 1
-        join.children.remove(child)
-        frames[child] = nil
-        if case .map(var run) = join.kind {
-            run.running -= 1
-            join.kind = .map(run)
-            joins[parent.join] = join
-            if let owner = frames[join.owner], let state = owner.list[owner.stateName], !run.distributed {
-                emit(.mapIterationSucceeded, .mapIteration(name: state.name, index: parent.index), frame: join.owner)
+        guard let ownerId = joins[parent.join]?.owner else { return }
+        joins[parent.join]?.results[parent.index] = output
+        joins[parent.join]?.remaining -= 1
+        joins[parent.join]?.children.remove(child)
+        frames.remove(child)
+        if let distributed = joins[parent.join]?.map?.distributed {
+            joins[parent.join]?.map?.running -= 1
+            if !distributed, let owner = frames[ownerId] {
+                emit(.mapIterationSucceeded, .mapIteration(name: owner.stateName, index: parent.index), frame: ownerId)
             }
-        } else {
-            joins[parent.join] = join
         }
         continueJoin(parent.join)
     }
 
     mutating func childFailed(_ child: Int, _ parent: Frame.Parent, error: String?, cause: String?) {
-        guard var join = joins[parent.join] else { return }
-        join.remaining -= 1
-        join.children.remove(child)
-        frames[child] = nil
-        guard let owner = frames[join.owner], let state = owner.list[owner.stateName] else { return }
-        if case .map(var run) = join.kind {
-            run.running -= 1
-            run.failures += 1
-            if !run.distributed {
-                emit(.mapIterationFailed, .mapIteration(name: state.name, index: parent.index), frame: join.owner)
+        guard let ownerId = joins[parent.join]?.owner else { return }
+        joins[parent.join]?.remaining -= 1
+        joins[parent.join]?.children.remove(child)
+        frames.remove(child)
+        guard let owner = frames[ownerId] else { return }
+        let state = owner.node.state
+        if joins[parent.join]?.map != nil {
+            joins[parent.join]?.map?.running -= 1
+            joins[parent.join]?.map?.failures += 1
+            let distributed = joins[parent.join]?.map?.distributed ?? false
+            let failures = joins[parent.join]?.map?.failures ?? 0
+            let total = max(joins[parent.join]?.map?.items.count ?? 1, 1)
+            let toleratedCount = joins[parent.join]?.map?.toleratedCount
+            let toleratedPercentage = joins[parent.join]?.map?.toleratedPercentage
+            if !distributed {
+                emit(.mapIterationFailed, .mapIteration(name: state.name, index: parent.index), frame: ownerId)
             }
-            let tolerated = run.toleratedCount != nil || run.toleratedPercentage != nil
-            var withinTolerance = false
-            if tolerated {
-                let total = max(run.items.count, 1)
-                let countOK = run.toleratedCount.map { run.failures <= $0 } ?? false
-                let pctOK = run.toleratedPercentage.map { Double(run.failures) * 100 / Double(total) <= $0 } ?? false
-                withinTolerance = countOK || pctOK
-            }
-            join.kind = .map(run)
-            if withinTolerance {
+            let tolerated = toleratedCount != nil || toleratedPercentage != nil
+            let countOK = toleratedCount.map { failures <= $0 } ?? false
+            let pctOK = toleratedPercentage.map { Double(failures) * 100 / Double(total) <= $0 } ?? false
+            if tolerated && (countOK || pctOK) {
                 var errorOutput: JSONObject = [:]
                 if let error { errorOutput["Error"] = .string(error) }
                 if let cause { errorOutput["Cause"] = .string(cause) }
-                join.results[parent.index] = .object(errorOutput)
-                joins[parent.join] = join
+                joins[parent.join]?.results[parent.index] = .object(errorOutput)
                 continueJoin(parent.join)
                 return
             }
-            joins[parent.join] = join
-            emit(.mapStateFailed, .none, frame: join.owner)
-            if run.distributed { emit(.mapRunFailed, .none, frame: join.owner) }
+            emit(.mapStateFailed, .none, frame: ownerId)
+            if distributed { emit(.mapRunFailed, .none, frame: ownerId) }
             abortJoin(parent.join)
             let failure: StatesError
-            if tolerated || run.distributed {
+            if tolerated || distributed {
                 failure = StatesError(StatesError.Name.exceedToleratedFailureThreshold,
                                       "The specified tolerated failure threshold was exceeded")
             } else {
                 failure = StatesError(error ?? "", cause ?? "")
             }
-            failState(join.owner, state, failure, hasCause: cause != nil || tolerated || run.distributed, fromTask: true)
+            failState(ownerId, state, failure, hasCause: cause != nil || tolerated || distributed, fromTask: true)
         } else {
-            joins[parent.join] = join
-            emit(.parallelStateFailed, .none, frame: join.owner)
+            emit(.parallelStateFailed, .none, frame: ownerId)
             abortJoin(parent.join)
-            failState(join.owner, state, StatesError(error ?? "", cause ?? ""), hasCause: cause != nil, fromTask: true)
+            failState(ownerId, state, StatesError(error ?? "", cause ?? ""), hasCause: cause != nil, fromTask: true)
         }
-        runnable.append(join.owner)
+        runnable.append(ownerId)
     }
 
     /// Starts more iterations if allowed, or completes the join when every child has ended.
     mutating func continueJoin(_ joinId: Int) {
-        guard let join = joins[joinId] else { return }
-        if case .map(let run) = join.kind, run.nextIndex < run.items.count,
-           run.maxConcurrency == 0 || run.running < run.maxConcurrency {
+        guard let ownerId = joins[joinId]?.owner else { return }
+        if let next = joins[joinId]?.map?.nextIndex, let count = joins[joinId]?.map?.items.count, next < count,
+           let max = joins[joinId]?.map?.maxConcurrency, let running = joins[joinId]?.map?.running,
+           max == 0 || running < max {
             do throws(StatesError) {
                 if let child = try startIteration(joinId) { runnable.append(child) }
             } catch {
-                if let owner = frames[join.owner], let state = owner.list[owner.stateName] {
+                if let owner = frames[ownerId] {
                     abortJoin(joinId)
-                    failState(join.owner, state, error)
-                    runnable.append(join.owner)
+                    failState(ownerId, owner.node.state, error)
+                    runnable.append(ownerId)
                 }
             }
             return
         }
-        if join.remaining == 0 { joinCompleted(joinId) }
+        if joins[joinId]?.remaining == 0 { joinCompleted(joinId) }
     }
 
     mutating func joinCompleted(_ joinId: Int) {
-        guard let join = joins.removeValue(forKey: joinId), let owner = frames[join.owner],
-              let state = owner.list[owner.stateName] else { return }
+        guard let join = joins.removeValue(forKey: joinId), let owner = frames[join.owner] else { return }
+        let state = owner.node.state
         let results = JSON.array(join.results.map { $0 ?? .null })
-        if case .map(let run) = join.kind {
+        if let run = join.map {
             if run.distributed { emit(.mapRunSucceeded, .none, frame: join.owner) }
             emit(.mapStateSucceeded, .none, frame: join.owner)
         }
@@ -227,17 +224,15 @@ extension Execution {
             emit(.taskStateAborted, .none, frame: id)
         case .waitingTimer(let t):
             timers[t] = nil
-            if let s = f.list[f.stateName], case .wait = s.kind { emit(.waitStateAborted, .none, frame: id) }
+            if case .wait = f.node.state.kind { emit(.waitStateAborted, .none, frame: id) }
         case .waitingJoin(let j):
-            if let s = f.list[f.stateName] {
-                if case .map = s.kind { emit(.mapStateAborted, .none, frame: id) }
-                if case .parallel = s.kind { emit(.parallelStateAborted, .none, frame: id) }
-            }
+            if case .map = f.node.state.kind { emit(.mapStateAborted, .none, frame: id) }
+            if case .parallel = f.node.state.kind { emit(.parallelStateAborted, .none, frame: id) }
             abortJoin(j)
         default:
             break
         }
-        frames[id] = nil
+        frames.remove(id)
     }
 
     mutating func integerSetting(_ source: NumberSource?, env: PathEnvironment, field: String) throws(StatesError) -> Int? {

@@ -6,20 +6,17 @@ import BatonLanguage
 extension Execution {
     /// Runs a frame's states until it waits or ends.
     mutating func runFrame(_ id: Int) {
-        while status == .running, let f = frames[id] {
+        while status == .running, let phase = frames[id]?.phase, let node = frames[id]?.node {
             let isRetry: Bool
-            switch f.phase {
+            switch phase {
             case .enter: isRetry = false
             case .execute: isRetry = true
             default: return
             }
-            guard let state = f.list[f.stateName] else {
-                endFrame(id, .failure(error: StatesError.Name.runtime, cause: "State '\(f.stateName)' does not exist"))
-                return
-            }
+            let state = node.state
             if !isRetry { enterState(id, state) }
             do throws(StatesError) {
-                try executeState(id, state)
+                try executeState(id, node)
             } catch {
                 failState(id, state, error)
             }
@@ -27,16 +24,15 @@ extension Execution {
     }
 
     mutating func enterState(_ id: Int, _ state: State) {
-        guard var f = frames[id] else { return }
-        f.enteredTime = now
-        f.retryCounts = []
-        frames[id] = f
-        emit(enteredType(state), .stateEntered(name: state.name, input: f.rawInput), frame: id)
+        frames[id]?.enteredTime = now
+        frames[id]?.retryCounts = []
+        guard let input = frames[id]?.rawInput else { return }
+        emit(enteredType(state), .stateEntered(name: state.name, input: input), frame: id)
         frames[id]?.enteredEventId = lastEventId
     }
 
-    mutating func executeState(_ id: Int, _ state: State) throws(StatesError) {
-        guard let f = frames[id] else { return }
+    mutating func executeState(_ id: Int, _ node: CompiledState) throws(StatesError) {
+        let state = node.state
         switch state.kind {
         case .pass(let pass):
             let input = try inputAfterInputPath(id, state)
@@ -99,7 +95,7 @@ extension Execution {
             endFrame(id, .success(output))
 
         case .fail(let fail):
-            let env = environment(id, input: f.rawInput)
+            let env = environment(id, input: frames[id]?.rawInput ?? .null)
             let error = try resolveString(fail.error, env: env, field: "ErrorPath")
             let cause = try resolveString(fail.cause, env: env, field: "CausePath")
             endFrame(id, .failure(error: error, cause: cause))
@@ -111,18 +107,19 @@ extension Execution {
                 effective = try evaluate(params, input: input, frame: id, field: "Parameters")
             }
             frames[id]?.effectiveInput = input
-            startParallel(id, state, parallel, input: effective)
+            _ = parallel
+            startParallel(id, node, input: effective)
 
         case .map(let map):
             let input = try inputAfterInputPath(id, state)
             frames[id]?.effectiveInput = input
-            try startMap(id, state, map, input: input)
+            try startMap(id, node, map, input: input)
         }
     }
 
     /// Finishes a state that produced `result`: ResultSelector, Assign, ResultPath, OutputPath, then on.
     mutating func completeState(_ id: Int, _ state: State, result: JSON, selector: Bool = false) throws(StatesError) {
-        guard let f = frames[id] else { return }
+        guard let rawInput = frames[id]?.rawInput else { return }
         var result = result
         if selector, let sel = state.resultSelector {
             result = try evaluate(sel, input: result, frame: id, field: "ResultSelector")
@@ -135,9 +132,9 @@ extension Execution {
         var output: JSON
         switch state.resultPath {
         case .discard:
-            output = f.rawInput
+            output = rawInput
         case .path(let p):
-            output = p.text == "$" ? result : try p.setting(result, in: f.rawInput)
+            output = p.text == "$" ? result : try p.setting(result, in: rawInput)
         }
         output = try outputAfterOutputPath(id, state, output)
         try checkSize(output, what: "state output", state: state.name)
@@ -160,7 +157,11 @@ extension Execution {
     mutating func transition(_ id: Int, _ t: Transition, output: JSON) {
         switch t {
         case .next(let name):
-            frames[id]?.stateName = name
+            guard let index = frames[id]?.list.indexByName[name] else {
+                endFrame(id, .failure(error: StatesError.Name.runtime, cause: "State '\(name)' does not exist"))
+                return
+            }
+            frames[id]?.stateIndex = index
             frames[id]?.rawInput = output
             frames[id]?.phase = .enter
             frames[id]?.effectiveInput = .null
@@ -177,8 +178,8 @@ extension Execution {
 
     /// Ends a frame: the execution when it is the root, else its part of a Parallel or Map.
     mutating func endFrame(_ id: Int, _ outcome: FrameOutcome) {
-        guard let f = frames[id] else { return }
-        guard let parent = f.parent else {
+        guard frames[id] != nil else { return }
+        guard let parent = frames[id]?.parent else {
             switch outcome {
             case .success(let output):
                 finishExecution(ExecutionResult(status: .succeeded, output: output), frame: id)
@@ -259,7 +260,8 @@ extension Execution {
     }
 
     mutating func waitEnded(_ id: Int) {
-        guard let f = frames[id], let state = f.list[f.stateName] else { return }
+        guard let f = frames[id] else { return }
+        let state = f.node.state
         do throws(StatesError) {
             let assigned = try state.assign.map { a throws(StatesError) in try evaluateAssign(id, a, input: f.effectiveInput) } ?? [:]
             let output = try outputAfterOutputPath(id, state, f.effectiveInput)

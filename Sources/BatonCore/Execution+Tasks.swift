@@ -63,8 +63,8 @@ extension Execution {
     }
 
     mutating func taskSucceeded(token: String, output: JSON) {
-        guard let task = tasks.removeValue(forKey: token), let f = frames[task.frame],
-              let state = f.list[f.stateName] else { return }
+        guard let task = tasks.removeValue(forKey: token), let f = frames[task.frame] else { return }
+        let state = f.node.state
         let id = task.frame
         switch task.resource {
         case .lambdaFunction: emit(.lambdaFunctionSucceeded, .lambdaSucceeded(output: output), frame: id)
@@ -83,8 +83,8 @@ extension Execution {
     }
 
     mutating func taskFailed(token: String, error: String, cause: String?, timedOut: Bool) {
-        guard let task = tasks.removeValue(forKey: token), let f = frames[task.frame],
-              let state = f.list[f.stateName] else { return }
+        guard let task = tasks.removeValue(forKey: token), let f = frames[task.frame] else { return }
+        let state = f.node.state
         let id = task.frame
         let (rt, r) = task.resource.historyResourceTypeAndName
         switch (task.resource, timedOut) {

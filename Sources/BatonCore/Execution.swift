@@ -23,11 +23,10 @@ public struct Execution: Sendable {
     /// The result once the execution has ended.
     public private(set) var result: ExecutionResult?
 
-    var frames: [Int: Frame] = [:]
+    var frames = FrameTable()
     var joins: [Int: Join] = [:]
     var tasks: [String: PendingTask] = [:]
     var timers: [String: TimerPurpose] = [:]
-    var nextFrameId = 0
     var nextJoinId = 0
     var nextSerial = 0
     var lastEventId = 0
@@ -72,7 +71,13 @@ public struct Execution: Sendable {
         if let t = machine.timeoutSeconds {
             armTimer(.executionTimeout, dueAt: now + Millis(t) * 1000)
         }
-        let root = newFrame(list: machine.states, parent: nil, variables: [:], input: info.input)
+        let list = CompiledList(machine.states)
+        guard let start = list.startIndex else {
+            finishExecution(ExecutionResult(status: .failed, error: StatesError.Name.runtime,
+                                            cause: "StartAt '\(machine.states.startAt)' names no state"), frame: nil)
+            return end()
+        }
+        let root = newFrame(list: list, start: start, parent: nil, variables: [:], input: info.input)
         runnable.append(root)
         drain()
         return end()
@@ -129,7 +134,7 @@ public struct Execution: Sendable {
         if let frame, frames[frame]?.silent == true { return }
         let id = lastEventId + 1
         var previous = lastEventId
-        if let frame, let f = frames[frame] { previous = f.lastEventId }
+        if let frame, let last = frames[frame]?.lastEventId { previous = last }
         lastEventId = id
         step.events.append(HistoryEvent(id: id, previousEventId: previous, timestamp: now, type: type, details: details))
         if let frame { frames[frame]?.lastEventId = id }
@@ -147,15 +152,12 @@ public struct Execution: Sendable {
         return id
     }
 
-    mutating func newFrame(list: StateList, parent: Frame.Parent?, variables: [String: JSON], input: JSON,
+    mutating func newFrame(list: CompiledList, start: Int, parent: Frame.Parent?, variables: [String: JSON], input: JSON,
                            mapItem: Frame.MapItem? = nil) -> Int {
-        nextFrameId += 1
-        let id = nextFrameId
-        var f = Frame(list: list, parent: parent, variables: variables, stateName: list.startAt, rawInput: input)
+        var f = Frame(list: list, parent: parent, variables: variables, stateIndex: start, rawInput: input)
         f.mapItem = mapItem
         f.lastEventId = lastEventId
-        frames[id] = f
-        return id
+        return frames.insert(f)
     }
 
     mutating func finishExecution(_ result: ExecutionResult, frame: Int?) {
@@ -204,10 +206,11 @@ struct Frame: Sendable {
         case waitingJoin(Int)
     }
 
-    var list: StateList
+    var list: CompiledList
     var parent: Parent?
     var variables: [String: JSON]
-    var stateName: String
+    /// The current state's index in `list`.
+    var stateIndex: Int
     var rawInput: JSON
     var phase: Phase = .enter
     var mapItem: MapItem?
@@ -219,6 +222,10 @@ struct Frame: Sendable {
     var lastEventId = 0
     /// True inside a distributed Map, whose iterations are child executions with their own history.
     var silent = false
+
+    /// The current state.
+    var node: CompiledState { list.states[stateIndex] }
+    var stateName: String { list.states[stateIndex].state.name }
 }
 
 /// A task handed to a worker and not answered yet.
@@ -239,12 +246,8 @@ enum TimerPurpose: Sendable {
 }
 
 /// The children of a running Parallel or Map state and what they produced so far.
+/// Mutated in place (`joins[id]?.…`) so that a Map of many items never copies its arrays.
 struct Join: Sendable {
-    enum Kind: Sendable {
-        case parallel
-        case map(MapRun)
-    }
-
     struct MapRun: Sendable {
         var items: [JSON]
         var nextIndex = 0
@@ -257,7 +260,8 @@ struct Join: Sendable {
     }
 
     var owner: Int
-    var kind: Kind
+    /// The Map's items and progress; nil for a Parallel.
+    var map: MapRun?
     var results: [JSON?]
     var remaining: Int
     var children: Set<Int> = []
