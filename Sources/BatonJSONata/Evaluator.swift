@@ -43,16 +43,17 @@ final class Evaluator {
         }
         counter &+= 1
         if counter & 0x3F == 0 { try checkTime() }
+        try StackGuard.check()
         defer { depth -= 1 }
         var result: V?
         switch expr.kind {
         case .path: result = try evalPath(expr, input, env)
         case .binary: result = try evalBinary(expr, input, env)
         case .unary: result = try evalUnary(expr, input, env)
-        case .name: result = lookupField(input, expr.value)
+        case .name: result = try lookupField(input, expr.value)
         case .string, .number, .value: result = expr.literal
-        case .wildcard: result = evalWildcard(input)
-        case .descendant: result = evalDescendants(input)
+        case .wildcard: result = try evalWildcard(input)
+        case .descendant: result = try evalDescendants(input)
         case .parent: result = env.lookup(expr.slot!.label)
         case .condition:
             let c = try eval(expr.condition!, input, env)
@@ -103,14 +104,15 @@ final class Evaluator {
 
     // MARK: paths
 
-    func lookupField(_ input: V?, _ key: String) -> V? {
+    func lookupField(_ input: V?, _ key: String) throws -> V? {
         guard let input = input else { return nil }
         switch input {
         case .obj(let o): return o.dict[key]
         case .arr(let a):
             var out: [V] = []
+            try StackGuard.check()
             for item in a.items {
-                if let r = lookupField(item, key) {
+                if let r = try lookupField(item, key) {
                     if case .arr(let ra) = r { out.append(contentsOf: ra.items) } else { out.append(r) }
                 }
             }
@@ -223,7 +225,7 @@ final class Evaluator {
 
     func frameFromTuple(_ env: Frame, _ tuple: JObj) -> Frame {
         let f = Frame(parent: env)
-        f.vars = tuple.dict
+        f.tuple = tuple
         return f
     }
 
@@ -342,7 +344,7 @@ final class Evaluator {
         return .arr(results)
     }
 
-    func evalWildcard(_ inputIn: V?) -> V? {
+    func evalWildcard(_ inputIn: V?) throws -> V? {
         var input = inputIn
         if case .arr(let a)? = input, a.outerWrapper, let f = a.items.first { input = f }
         var values: [V]
@@ -355,7 +357,7 @@ final class Evaluator {
         for v in values {
             if case .arr(let a) = v {
                 var flat: [V] = []
-                flattenInto(a.items, &flat)
+                try flattenInto(a.items, &flat)
                 results = appendValues(results, .arr(JArr(flat))) ?? results
             } else {
                 if case .arr(let ra) = results { ra.items.append(v) }
@@ -364,27 +366,29 @@ final class Evaluator {
         return results
     }
 
-    func flattenInto(_ items: [V], _ out: inout [V]) {
+    func flattenInto(_ items: [V], _ out: inout [V]) throws {
+        try StackGuard.check()
         for x in items {
-            if case .arr(let a) = x { flattenInto(a.items, &out) } else { out.append(x) }
+            if case .arr(let a) = x { try flattenInto(a.items, &out) } else { out.append(x) }
         }
     }
 
-    func evalDescendants(_ input: V?) -> V? {
+    func evalDescendants(_ input: V?) throws -> V? {
         guard let input = input else { return nil }
         var out: [V] = []
-        recurseDescendants(input, &out)
+        try recurseDescendants(input, &out)
         if out.count == 1 { return out[0] }
         return .arr(JArr.seq(out))
     }
 
-    func recurseDescendants(_ input: V, _ out: inout [V]) {
+    func recurseDescendants(_ input: V, _ out: inout [V]) throws {
+        try StackGuard.check()
         switch input {
         case .arr(let a):
-            for m in a.items { recurseDescendants(m, &out) }
+            for m in a.items { try recurseDescendants(m, &out) }
         case .obj(let o):
             out.append(input)
-            for k in o.keys { if let v = o.dict[k] { recurseDescendants(v, &out) } }
+            for k in o.keys { if let v = o.dict[k] { try recurseDescendants(v, &out) } }
         default:
             out.append(input)
         }
@@ -412,10 +416,10 @@ final class Evaluator {
                 return try numeric(lhs, rhs, op)
             case "=":
                 guard let l = lhs, let r = rhs else { return .bool(false) }
-                return .bool(deepEqual(l, r))
+                return .bool(try deepEqual(l, r))
             case "!=":
                 guard let l = lhs, let r = rhs else { return .bool(false) }
-                return .bool(!deepEqual(l, r))
+                return .bool(!(try deepEqual(l, r)))
             case "<", "<=", ">", ">=":
                 return try compare(lhs, rhs, op)
             case "&":

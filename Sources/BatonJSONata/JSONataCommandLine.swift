@@ -12,7 +12,7 @@ public enum JSONataCommandLine {
         return code
     }
 
-    static let usage = "usage: baton-jsonata (EXPR | --expr-file FILE) [--input FILE] [--bindings FILE]\n"
+    static let usage = "usage: baton-jsonata (EXPR | --expr-file FILE) [--input FILE] [--bindings FILE] [--repeat N]\n"
 
     /// Runs the command writing into strings (for tests and embedding).
     public static func run(arguments: [String], environment: [String: String], stdout: inout String, stderr: inout String) -> Int32 {
@@ -20,6 +20,7 @@ public enum JSONataCommandLine {
         var exprFile: String?
         var inputFile: String?
         var bindingsFile: String?
+        var repeatCount = 1
         var i = 0
         while i < arguments.count {
             let a = arguments[i]
@@ -31,6 +32,7 @@ public enum JSONataCommandLine {
             case "--expr-file": exprFile = value()
             case "--input": inputFile = value()
             case "--bindings": bindingsFile = value()
+            case "--repeat": repeatCount = max(1, Int(value() ?? "1") ?? 1)
             case "-h", "--help":
                 stdout += usage
                 return 0
@@ -69,6 +71,12 @@ public enum JSONataCommandLine {
             if let t = environment["JSONATA_TIMELIMIT_MS"], let n = Int(t.trimmingCharacters(in: .whitespaces)) { limits.timeLimitMilliseconds = n }
             if let d = environment["JSONATA_DEPTH"], let n = Int(d.trimmingCharacters(in: .whitespaces)) { limits.maxDepth = n }
             let compiled = try JSONataExpression(text)
+            if repeatCount > 1 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                for _ in 1..<repeatCount { _ = try compiled.evaluate(input: input, bindings: bindings, limits: limits) }
+                let ns = Double(DispatchTime.now().uptimeNanoseconds - start)
+                stderr += "timing: \(repeatCount - 1) evaluations in \(Int(ns / 1e6)) ms (\(String(format: "%.2f", ns / 1e3 / Double(repeatCount - 1))) us each)\n"
+            }
             if let r = try compiled.evaluate(input: input, bindings: bindings, limits: limits) {
                 stdout += r.jsonText() + "\n"
             }

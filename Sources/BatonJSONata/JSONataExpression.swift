@@ -59,13 +59,7 @@ public struct JSONataExpression: @unchecked Sendable {
     public init(_ text: String, environment: JSONataEnvironment = JSONataEnvironment()) throws(JSONataError) {
         self.text = text
         self.environment = environment
-        do {
-            ast = try Parser.parse(text)
-        } catch let e as JSONataError {
-            throw e
-        } catch {
-            throw JSONataError(code: "S0500", message: "\(error)")
-        }
+        ast = try StackGuard.run { try Parser.parse(text) }
     }
 
     /// Registers (or replaces) a native function callable as `$name(...)`.
@@ -77,25 +71,23 @@ public struct JSONataExpression: @unchecked Sendable {
     /// Evaluates against `input` (`nil` = no input) with variable `bindings` (names without `$`).
     /// Returns `nil` when the result is undefined.
     public func evaluate(input: JSONataValue?, bindings: [String: JSONataValue] = [:], limits: JSONataLimits = .init()) throws(JSONataError) -> JSONataValue? {
-        let result = try Self.runOnLargeStack { () throws(JSONataError) -> JSONataValue? in
-            try self.evaluateHere(input: input, bindings: bindings, limits: limits)
-        }
-        return result
+        let me = self
+        return try StackGuard.run { try me.evaluateHere(input: input, bindings: bindings, limits: limits) }
     }
 
-    func evaluateHere(input: JSONataValue?, bindings: [String: JSONataValue], limits: JSONataLimits) throws(JSONataError) -> JSONataValue? {
+    func evaluateHere(input: JSONataValue?, bindings: [String: JSONataValue], limits: JSONataLimits) throws -> JSONataValue? {
         let root = Frame(parent: nil)
         for f in environment.functions {
             let impl = f.implementation
             let sig = f.signature.flatMap { try? Signature($0) }
-            root.vars[f.name] = .fn(JFunc(.native(name: f.name, impl: { args, _ in
-                let r = try impl(args.map { $0?.publicValue })
-                return r.map(V.init)
-            }), signature: sig, arity: sig?.params.count ?? 1))
+            root.bind(f.name, .fn(JFunc(.native(name: f.name, impl: { args, _ in
+                let r = try impl(try args.map { try $0?.toPublic() })
+                return try r.map(V.from)
+            }), signature: sig, arity: sig?.params.count ?? 1)))
         }
         let frame = Frame(parent: root)
-        for (k, v) in bindings { frame.vars[k] = V(v) }
-        let inputV = input.map(V.init)
+        for (k, v) in bindings { frame.bind(k, try V.from(v)) }
+        let inputV = try input.map(V.from)
         frame.bind("$", inputV)
         let ev = Evaluator(limits: limits, root: root, now: environment.now, random: environment.random)
         var start = inputV
@@ -104,45 +96,7 @@ public struct JSONataExpression: @unchecked Sendable {
             w.outerWrapper = true
             start = .arr(w)
         }
-        do {
-            let r = try ev.eval(ast, start, frame)
-            return r.map { Library.unwrapForOutput($0) }
-        } catch let e as JSONataError {
-            throw e
-        } catch {
-            throw JSONataError(code: "U0000", message: "\(error)")
-        }
+        let r = try ev.eval(ast, start, frame)
+        return try r.map { try $0.toPublic() }
     }
-
-    final class ResultBox<T>: @unchecked Sendable { var value: T? }
-
-    /// Runs `body` on a thread with a 512 MiB stack so deep recursion reaches the depth limit first.
-    static func runOnLargeStack<T>(_ body: @escaping () throws(JSONataError) -> T) throws(JSONataError) -> T {
-        let box = ResultBox<Result<T, JSONataError>>()
-        let done = DispatchSemaphore(value: 0)
-        let unsafeBody = UnsafeSendable(body)
-        let thread = Thread {
-            do {
-                box.value = .success(try unsafeBody.value())
-            } catch let e as JSONataError {
-                box.value = .failure(e)
-            } catch {
-                box.value = .failure(JSONataError(code: "U0000", message: "\(error)"))
-            }
-            done.signal()
-        }
-        thread.stackSize = 512 << 20
-        thread.start()
-        done.wait()
-        switch box.value {
-        case .success(let v)?: return v
-        case .failure(let e)?: throw e
-        case nil: throw JSONataError(code: "U0000", message: "evaluation thread did not finish")
-        }
-    }
-}
-
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ v: T) { value = v }
 }

@@ -55,6 +55,7 @@ enum Library {
     }
 
     static func writeJSON(_ v: V, _ out: inout String, pretty: Bool, indent: Int) throws {
+        try StackGuard.check()
         switch v {
         case .null: out.append("null")
         case .bool(let b): out.append(b ? "true" : "false")
@@ -94,10 +95,6 @@ enum Library {
         return (try? stringify(v)) ?? "?"
     }
 
-    /// Strips sequence wrappers from the top-level result.
-    static func unwrapForOutput(_ v: V) -> JSONataValue {
-        return v.publicValue
-    }
 
     /// JS truthiness (used for comparator results).
     static func truthy(_ v: V?) -> Bool {
@@ -225,7 +222,7 @@ enum Library {
             guard let v = a[0] else { return nil }
             guard case .arr(let ar) = v, ar.items.count > 1 else { return v }
             var out: [V] = []
-            for x in ar.items where !out.contains(where: { deepEqual($0, x) }) { out.append(x) }
+            for x in ar.items where !(try out.contains(where: { try deepEqual($0, x) })) { out.append(x) }
             return .arr(JArr(out, seq: ar.isSeq))
         }
         def("zip", "<a+>") { a, _ in
@@ -260,26 +257,28 @@ enum Library {
             return .arr(JArr(sorted))
         }
         def("keys", "<x-:a<s>>") { a, _ in
-            func keys(_ v: V?) -> [String] {
+            func keys(_ v: V?) throws -> [String] {
+                try StackGuard.check()
                 switch v {
                 case .arr(let ar)?:
                     var seen = Set<String>()
                     var out: [String] = []
-                    for it in ar.items { for k in keys(it) where seen.insert(k).inserted { out.append(k) } }
+                    for it in ar.items { for k in try keys(it) where seen.insert(k).inserted { out.append(k) } }
                     return out
                 case .obj(let o)?: return o.keys
                 default: return []
                 }
             }
-            return seq(keys(a[0]).map { .str($0) })
+            return seq(try keys(a[0]).map { .str($0) })
         }
-        def("lookup", "<x-s:x>") { a, cx in cx.ev.lookupField(a[0], str(a[1]) ?? "") }
+        def("lookup", "<x-s:x>") { a, cx in try cx.ev.lookupField(a[0], str(a[1]) ?? "") }
         def("spread", "<x-:a<o>>") { a, _ in
-            func spread(_ v: V?) -> V? {
+            func spread(_ v: V?) throws -> V? {
+                try StackGuard.check()
                 switch v {
                 case .arr(let ar)?:
                     var r: V? = seq([])
-                    for it in ar.items { r = appendValues(r, spread(it)) }
+                    for it in ar.items { r = appendValues(r, try spread(it)) }
                     return r
                 case .obj(let o)?:
                     var out: [V] = []
@@ -292,7 +291,7 @@ enum Library {
                 default: return v
                 }
             }
-            return spread(a[0])
+            return try spread(a[0])
         }
         def("merge", "<a<o>:o>") { a, _ in
             guard let xs = arr(a[0]) else { return nil }
@@ -312,7 +311,7 @@ enum Library {
             case .obj: return .str("object")
             }
         }
-        def("clone", "<(oa)-:o>") { a, _ in a[0].map(deepClone) }
+        def("clone", "<(oa)-:o>") { a, _ in try a[0].map(deepClone) }
         def("error", "<s?:x>") { a, _ in
             throw JSONataError(code: "D3137", message: str(a.first ?? nil) ?? "$error() function evaluated")
         }

@@ -57,6 +57,7 @@ struct Parser {
     }
 
     mutating func expression(_ rbp: Int) throws -> Node {
+        try StackGuard.check()
         var t = node
         try advance(nil, infix: true)
         var left = try nud(t)
@@ -307,6 +308,7 @@ struct Parser {
     // MARK: AST post-processing
 
     mutating func process(_ expr: Node) throws -> Node {
+        try StackGuard.check()
         var result: Node
         switch expr.kind {
         case .binary:

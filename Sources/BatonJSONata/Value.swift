@@ -35,32 +35,61 @@ final class JArr {
     var count: Int { items.count }
 }
 
-/// Insertion-ordered object.
+/// Insertion-ordered object. Small objects use linear search; larger ones get a hash index.
 final class JObj {
-    var keys: [String] = []
-    var dict: [String: V] = [:]
+    private(set) var keys: [String] = []
+    private(set) var values: [V] = []
+    private var index: [String: Int]?
 
     init() {}
 
+    init(keys: [String], values: [V]) {
+        self.keys = keys
+        self.values = values
+        if keys.count > 8 { rebuildIndex() }
+    }
+
+    private func rebuildIndex() {
+        var d: [String: Int] = [:]
+        d.reserveCapacity(keys.count)
+        for (i, k) in keys.enumerated() { d[k] = i }
+        index = d
+    }
+
+    @inline(__always) func position(_ key: String) -> Int? {
+        if let ix = index { return ix[key] }
+        for i in 0..<keys.count where keys[i] == key { return i }
+        return nil
+    }
+
     subscript(key: String) -> V? {
-        get { dict[key] }
+        get {
+            guard let i = position(key) else { return nil }
+            return values[i]
+        }
         set {
             if let v = newValue {
-                if dict.updateValue(v, forKey: key) == nil { keys.append(key) }
-            } else if dict.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let i = position(key) {
+                    values[i] = v
+                } else {
+                    keys.append(key)
+                    values.append(v)
+                    if index != nil { index![key] = keys.count - 1 } else if keys.count > 8 { rebuildIndex() }
+                }
+            } else if let i = position(key) {
+                keys.remove(at: i)
+                values.remove(at: i)
+                if index != nil { rebuildIndex() }
             }
         }
     }
 
+    /// Read-only keyed view (kept for call sites written against a dictionary).
+    var dict: JObj { self }
+
     var count: Int { keys.count }
 
-    func copy() -> JObj {
-        let o = JObj()
-        o.keys = keys
-        o.dict = dict
-        return o
-    }
+    func copy() -> JObj { JObj(keys: keys, values: values) }
 }
 
 /// Native function implementation signature.
@@ -98,24 +127,32 @@ final class JFunc {
     var isLambda: Bool { if case .lambda = kind { return true }; return false }
 }
 
-/// A lexical scope.
+/// A lexical scope: a few bindings searched linearly, optionally backed by a tuple object.
 final class Frame {
-    var vars: [String: V]
+    private var names: [String] = []
+    private var vals: [V] = []
+    var tuple: JObj?
     let parent: Frame?
 
     init(parent: Frame?) {
         self.parent = parent
-        self.vars = [:]
     }
 
-    @inline(__always) func bind(_ name: String, _ value: V?) {
-        if let v = value { vars[name] = v }
+    func bind(_ name: String, _ value: V?) {
+        guard let v = value else { return }
+        for i in 0..<names.count where names[i] == name {
+            vals[i] = v
+            return
+        }
+        names.append(name)
+        vals.append(v)
     }
 
     func lookup(_ name: String) -> V? {
         var f: Frame? = self
         while let fr = f {
-            if let v = fr.vars[name] { return v }
+            for i in 0..<fr.names.count where fr.names[i] == name { return fr.vals[i] }
+            if let t = fr.tuple, let v = t[name] { return v }
             f = fr.parent
         }
         return nil
@@ -125,32 +162,45 @@ final class Frame {
 // MARK: conversions
 
 extension V {
-    init(_ v: JSONataValue) {
+    /// Converts a public value (checks the stack, so arbitrarily deep values fail cleanly).
+    static func from(_ v: JSONataValue) throws -> V {
         switch v {
-        case .null: self = .null
-        case .bool(let b): self = .bool(b)
-        case .number(let d): self = .num(d)
-        case .string(let s): self = .str(s)
-        case .array(let a): self = .arr(JArr(a.map(V.init)))
+        case .null: return .null
+        case .bool(let b): return .bool(b)
+        case .number(let d): return .num(d)
+        case .string(let s): return .str(s)
+        case .array(let a):
+            try StackGuard.check()
+            var items: [V] = []
+            items.reserveCapacity(a.count)
+            for x in a { items.append(try V.from(x)) }
+            return .arr(JArr(items))
         case .object(let o):
-            let j = JObj()
-            j.keys.reserveCapacity(o.count)
-            for e in o.entries { j[e.key] = V(e.value) }
-            self = .obj(j)
-        case .function(let h): self = .fn(h.box)
+            try StackGuard.check()
+            var ks: [String] = []
+            var vs: [V] = []
+            ks.reserveCapacity(o.count)
+            vs.reserveCapacity(o.count)
+            for e in o.entries { ks.append(e.key); vs.append(try V.from(e.value)) }
+            return .obj(JObj(keys: ks, values: vs))
+        case .function(let h): return .fn(h.box)
         }
     }
 
-    var publicValue: JSONataValue {
+    /// Converts to the public value type.
+    func toPublic() throws -> JSONataValue {
         switch self {
         case .null: return .null
         case .bool(let b): return .bool(b)
         case .num(let d): return .number(d)
         case .str(let s): return .string(s)
-        case .arr(let a): return .array(a.items.map { $0.publicValue })
+        case .arr(let a):
+            try StackGuard.check()
+            return .array(try a.items.map { try $0.toPublic() })
         case .obj(let o):
+            try StackGuard.check()
             var r = JSONataObject()
-            for k in o.keys { if let v = o.dict[k] { r[k] = v.publicValue } }
+            for (i, k) in o.keys.enumerated() { r[k] = try o.values[i].toPublic() }
             return .object(r)
         case .fn(let f): return .function(JSONataFunctionHandle(box: f))
         }
@@ -195,7 +245,7 @@ func jsBoolean(_ v: V?) -> Bool? {
 }
 
 /// Deep equality as used by `=`.
-func deepEqual(_ a: V, _ b: V) -> Bool {
+func deepEqual(_ a: V, _ b: V) throws -> Bool {
     switch (a, b) {
     case (.null, .null): return true
     case (.bool(let x), .bool(let y)): return x == y
@@ -204,13 +254,15 @@ func deepEqual(_ a: V, _ b: V) -> Bool {
     case (.arr(let x), .arr(let y)):
         if x === y { return true }
         if x.items.count != y.items.count { return false }
-        for i in 0..<x.items.count where !deepEqual(x.items[i], y.items[i]) { return false }
+        try StackGuard.check()
+        for i in 0..<x.items.count where !(try deepEqual(x.items[i], y.items[i])) { return false }
         return true
     case (.obj(let x), .obj(let y)):
         if x === y { return true }
         if x.count != y.count { return false }
-        for (k, v) in x.dict {
-            guard let w = y.dict[k], deepEqual(v, w) else { return false }
+        try StackGuard.check()
+        for (i, k) in x.keys.enumerated() {
+            guard let w = y[k], try deepEqual(x.values[i], w) else { return false }
         }
         return true
     case (.fn(let x), .fn(let y)): return x === y
@@ -239,20 +291,16 @@ func strictEqual(_ a: V, _ b: V) -> Bool {
 }
 
 /// Deep copy (`$clone`).
-func deepClone(_ v: V) -> V {
+func deepClone(_ v: V) throws -> V {
     switch v {
     case .arr(let a):
-        let n = JArr(a.items.map(deepClone))
+        try StackGuard.check()
+        let n = JArr(try a.items.map(deepClone))
         n.isSeq = a.isSeq
         return .arr(n)
     case .obj(let o):
-        let n = JObj()
-        n.keys = o.keys
-        var d: [String: V] = [:]
-        d.reserveCapacity(o.dict.count)
-        for (k, x) in o.dict { d[k] = deepClone(x) }
-        n.dict = d
-        return .obj(n)
+        try StackGuard.check()
+        return .obj(JObj(keys: o.keys, values: try o.values.map(deepClone)))
     default: return v
     }
 }
