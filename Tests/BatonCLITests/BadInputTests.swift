@@ -46,7 +46,7 @@ struct BadInputTests {
     func definitionTenMegabytesOfStates() throws {
         let s = try Scratch()
         var text = #"{"StartAt": "S0", "States": {"#
-        let count = 160_000
+        let count = 240_000
         text.reserveCapacity(11 * 1024 * 1024)
         for i in 0..<count {
             text += i + 1 < count ? #""S\#(i)": {"Type": "Pass", "Next": "S\#(i + 1)"},"# : #""S\#(i)": {"Type": "Pass", "End": true}"#

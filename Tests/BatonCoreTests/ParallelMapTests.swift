@@ -24,7 +24,8 @@ struct ParallelTests {
         #expect(run.status == .succeeded)
         #expect(run.output == ["a", "b", "c"])
         #expect(run.types.contains("ParallelStateStarted"))
-        #expect(run.types.suffix(3) == ["ParallelStateSucceeded", "ParallelStateExited", "ExecutionSucceeded"])
+        // As AWS records it: the last branch's events, then ParallelStateExited (no ParallelStateSucceeded).
+        #expect(run.types.suffix(3) == ["TaskStateExited", "ParallelStateExited", "ExecutionSucceeded"], "\(run.types)")
     }
 
     @Test("Parallel with Pass branches completes at once")
@@ -251,5 +252,23 @@ struct MapTests {
               "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"x.$": "$"}, "End": true}}}}}}
             """#, input: ["items": [1, 2]])
         #expect(run.output == ["items": [1, 2], "out": [["x": 1], ["x": 2]]])
+    }
+}
+
+@Suite("Distributed Map")
+struct DistributedMapTests {
+    @Test("a distributed Map records MapRunStarted and MapRunSucceeded, not its iterations' own events")
+    func mapRun() throws {
+        let run = try Drive(#"""
+            {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+              "ItemProcessor": {"ProcessorConfig": {"Mode": "DISTRIBUTED", "ExecutionType": "STANDARD"},
+                "StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"v.$": "$"}, "End": true}}}}}}
+            """#, input: [1, 2, 3])
+        #expect(run.status == .succeeded)
+        #expect(run.output == [["v": 1], ["v": 2], ["v": 3]])
+        #expect(run.types.contains("MapRunStarted"))
+        #expect(run.types.contains("MapRunSucceeded"))
+        #expect(!run.types.contains("PassStateEntered"))
+        #expect(!run.types.contains("MapIterationStarted"))
     }
 }

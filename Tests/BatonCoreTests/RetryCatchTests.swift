@@ -259,3 +259,36 @@ struct CatchTests {
         #expect(run.result?.error == "States.DataLimitExceeded")
     }
 }
+
+@Suite("Errors the interpreter raises")
+struct RaisedErrorTests {
+    @Test("a ResultPath that cannot be applied to the input raises States.ResultPathMatchFailure, which States.ALL catches")
+    func resultPathMatchFailure() throws {
+        let definition = #"""
+            {"StartAt": "P", "States": {
+              "P": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "ResultPath": "$.a.b", "End": true,
+                    "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "R"}]},
+              "R": {"Type": "Pass", "End": true}}}
+            """#
+        var run = try Drive(definition, input: ["a": "a string"])
+        try run.succeed(output: 1)
+        #expect(run.status == .succeeded)
+        #expect(run.output?["Error"] == "States.ResultPathMatchFailure")
+    }
+
+    @Test("an uncaught ResultPath failure fails the execution with States.ResultPathMatchFailure")
+    func resultPathMatchFailureUncaught() throws {
+        let run = try Drive(#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Result": 1, "ResultPath": "$.a.b", "End": true}}}"#,
+                            input: ["a": [1, 2]])
+        #expect(run.status == .failed)
+        #expect(run.result?.error == "States.ResultPathMatchFailure")
+    }
+
+    @Test("an intrinsic function that fails raises States.IntrinsicFailure")
+    func intrinsicFailure() throws {
+        let run = try Drive(#"{"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"x.$": "States.StringToJson($.s)"}, "End": true}}}"#,
+                            input: ["s": "{not json"])
+        #expect(run.status == .failed)
+        #expect(run.result?.error == "States.IntrinsicFailure")
+    }
+}
