@@ -289,6 +289,34 @@ struct ValidatorFieldTests {
     }
 }
 
+@Suite("Validator: JSONata expressions, checked by the caller's JSONata parser")
+struct ValidatorJSONataSyntaxTests {
+    /// A stand-in parser: an expression is bad when its parentheses do not balance.
+    static let options = ValidationOptions(jsonataSyntax: { text in
+        text.filter { $0 == "(" }.count == text.filter { $0 == ")" }.count ? nil : "unbalanced parentheses"
+    })
+
+    @Test("each bad expression is reported at its own place, in every field that takes one")
+    func badExpressions() {
+        let text = """
+            {"QueryLanguage": "JSONata", "StartAt": "S", "States": {"S": {"Type": "Pass",
+             "Output": {"a": ["{% $f( %}", "{% ok() %}"], "b": "{% $g(1 %}"}, "Assign": {"v": "{% ( %}"},
+             "Comment": "{% ( %}", "End": true}}}
+            """
+        #expect(lines(text, Self.options) == [
+            "/States/S/Output/a[0] SCHEMA_VALIDATION_FAILED: The JSONata expression '{% $f( %}' specified for the field 'a' is invalid: unbalanced parentheses",
+            "/States/S/Output/b SCHEMA_VALIDATION_FAILED: The JSONata expression '{% $g(1 %}' specified for the field 'b' is invalid: unbalanced parentheses",
+            "/States/S/Assign/v SCHEMA_VALIDATION_FAILED: The JSONata expression '{% ( %}' specified for the field 'v' is invalid: unbalanced parentheses",
+        ])
+    }
+
+    @Test("JSONPath states and the Comment are not JSONata; without a parser nothing is checked")
+    func notChecked() {
+        #expect(problems(oneState(#""Type": "Pass", "Parameters": {"a": "{% ( %}"}, "End": true"#), Self.options).isEmpty)
+        #expect(problems(oneState(#""Type": "Pass", "Output": "{% ( %}", "End": true"#, language: "JSONata")).isEmpty)
+    }
+}
+
 @Suite("Validator: paths, intrinsic functions and templates")
 struct ValidatorExpressionTests {
     @Test("a .$ field must hold a path or an intrinsic function call; reported at the template")

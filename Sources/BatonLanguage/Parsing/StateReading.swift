@@ -31,6 +31,7 @@ extension DefinitionReader {
         }
         let allowed = FieldRules.allowed(type: type, language: language)
         checkFields(o, allowed: allowed, at: location)
+        if language == .jsonata { checkJSONataExpressions(o, at: location) }
         var state = State(name: name, queryLanguage: language, kind: .succeed)
         state.comment = string(o, "Comment", at: location)
 
