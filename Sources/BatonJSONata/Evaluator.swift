@@ -122,6 +122,24 @@ final class Evaluator {
     }
 
     func evalPath(_ expr: Node, _ input: V?, _ env: Frame) throws -> V? {
+        // Fast path: a single field name applied to a non-array value (same result and depth accounting).
+        if expr.simpleField, let inp = input {
+            switch inp {
+            case .arr: break
+            case .obj(let o):
+                depth += 1
+                defer { depth -= 1 }
+                if depth > maxDepth { throw JSONataError(code: "U1001") }
+                guard let v = o[expr.steps[0].value] else { return nil }
+                if case .arr(let a) = v, a.isSeq { break }
+                return v
+            default:
+                depth += 1
+                defer { depth -= 1 }
+                if depth > maxDepth { throw JSONataError(code: "U1001") }
+                return nil
+            }
+        }
         var inputArr: JArr?
         var undef = false
         if case .arr(let a)? = input, expr.steps[0].kind != .variable {
@@ -555,57 +573,77 @@ final class Evaluator {
     }
 
     func evalGroup(_ pairs: [(Node, Node)], _ position: Int, _ inputIn: V?, _ env: Frame) throws -> V? {
-        let result = JObj()
-        var groupKeys: [String] = []
-        var groups: [String: (data: V?, exprIndex: Int)] = [:]
         var reduce = false
-        var items: [V?]
+        var arrItems: [V]? = nil
         if case .arr(let a)? = inputIn {
             reduce = a.tupleStream
-            items = a.items.map { Optional($0) }
-        } else {
-            items = [inputIn]
+            if !a.items.isEmpty { arrItems = a.items }
         }
-        if items.isEmpty { items.append(nil) }
-        for item in items {
+        // groups in first-seen order; linear search while small
+        var gKeys: [String] = []
+        var gData: [V?] = []
+        var gExpr: [Int] = []
+        var gIndex: [String: Int]?
+        func find(_ k: String) -> Int? {
+            if let ix = gIndex { return ix[k] }
+            for i in 0..<gKeys.count where gKeys[i] == k { return i }
+            return nil
+        }
+        let count = arrItems?.count ?? 1
+        for n in 0..<count {
+            let item: V? = arrItems.map { $0[n] } ?? (arrItems == nil ? (isEmptyArray(inputIn) ? nil : inputIn) : nil)
             var ctx = item
             var fenv = env
             if reduce, case .obj(let t)? = item {
-                ctx = t.dict["@"]
+                ctx = t["@"]
                 fenv = frameFromTuple(env, t)
             }
             for (pi, pair) in pairs.enumerated() {
-                let key = try eval(pair.0, ctx, fenv)
-                guard let k = key else { continue }
+                guard let k = try eval(pair.0, ctx, fenv) else { continue }
                 guard case .str(let ks) = k else {
                     throw JSONataError(code: "T1003", position: position, value: Library.describe(k))
                 }
-                if let g = groups[ks] {
-                    if g.exprIndex != pi {
+                if let g = find(ks) {
+                    if gExpr[g] != pi {
                         throw JSONataError(code: "D1009", position: position, value: ks)
                     }
-                    groups[ks] = (appendValues(g.data, item), pi)
+                    gData[g] = appendValues(gData[g], item)
                 } else {
-                    groups[ks] = (item, pi)
-                    groupKeys.append(ks)
+                    gKeys.append(ks)
+                    gData.append(item)
+                    gExpr.append(pi)
+                    if let _ = gIndex { gIndex![ks] = gKeys.count - 1 } else if gKeys.count > 16 {
+                        var d: [String: Int] = [:]
+                        for (i, key) in gKeys.enumerated() { d[key] = i }
+                        gIndex = d
+                    }
                 }
             }
         }
-        for key in groupKeys {
-            guard let entry = groups[key] else { continue }
-            var context = entry.data
+        var outKeys: [String] = []
+        var outVals: [V] = []
+        outKeys.reserveCapacity(gKeys.count)
+        outVals.reserveCapacity(gKeys.count)
+        for g in 0..<gKeys.count {
+            var context = gData[g]
             var fenv = env
             if reduce {
-                let tuple = reduceTupleStream(entry.data)
-                context = tuple.dict["@"]
+                let tuple = reduceTupleStream(gData[g])
+                context = tuple["@"]
                 tuple["@"] = nil
                 fenv = frameFromTuple(env, tuple)
             }
-            if let v = try eval(pairs[entry.exprIndex].1, context, fenv) {
-                result[key] = v
+            if let v = try eval(pairs[gExpr[g]].1, context, fenv) {
+                outKeys.append(gKeys[g])
+                outVals.append(v)
             }
         }
-        return .obj(result)
+        return .obj(JObj(keys: outKeys, values: outVals))
+    }
+
+    @inline(__always) func isEmptyArray(_ v: V?) -> Bool {
+        if case .arr(let a)? = v { return a.items.isEmpty }
+        return false
     }
 
     func reduceTupleStream(_ data: V?) -> JObj {

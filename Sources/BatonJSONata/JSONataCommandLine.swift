@@ -72,10 +72,18 @@ public enum JSONataCommandLine {
             if let d = environment["JSONATA_DEPTH"], let n = Int(d.trimmingCharacters(in: .whitespaces)) { limits.maxDepth = n }
             let compiled = try JSONataExpression(text)
             if repeatCount > 1 {
+                func cpuNow() -> Double {
+                    var ts = timespec()
+                    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts)
+                    return Double(ts.tv_sec) * 1e9 + Double(ts.tv_nsec)
+                }
                 let start = DispatchTime.now().uptimeNanoseconds
+                let cpuStart = cpuNow()
                 for _ in 1..<repeatCount { _ = try compiled.evaluate(input: input, bindings: bindings, limits: limits) }
                 let ns = Double(DispatchTime.now().uptimeNanoseconds - start)
-                stderr += "timing: \(repeatCount - 1) evaluations in \(Int(ns / 1e6)) ms (\(String(format: "%.2f", ns / 1e3 / Double(repeatCount - 1))) us each)\n"
+                let cpu = cpuNow() - cpuStart
+                let n = Double(repeatCount - 1)
+                stderr += "timing: \(repeatCount - 1) evaluations in \(Int(ns / 1e6)) ms wall, \(Int(cpu / 1e6)) ms cpu (\(String(format: "%.2f", cpu / 1e3 / n)) us cpu each)\n"
             }
             if let r = try compiled.evaluate(input: input, bindings: bindings, limits: limits) {
                 stdout += r.jsonText() + "\n"

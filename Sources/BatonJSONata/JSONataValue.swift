@@ -28,31 +28,63 @@ public struct JSONataFunctionHandle: @unchecked Sendable, Equatable {
 /// An insertion-ordered JSON object.
 public struct JSONataObject: Sendable, Equatable {
     public private(set) var keys: [String] = []
-    private var storage: [String: JSONataValue] = [:]
+    private var values: [JSONataValue] = []
+    private var index: [String: Int]?
 
     public init() {}
 
+    private func position(_ key: String) -> Int? {
+        if let ix = index { return ix[key] }
+        for i in 0..<keys.count where keys[i] == key { return i }
+        return nil
+    }
+
     /// Reads or writes a member; writing `nil` removes it.
     public subscript(key: String) -> JSONataValue? {
-        get { storage[key] }
+        get { position(key).map { values[$0] } }
         set {
             if let v = newValue {
-                if storage.updateValue(v, forKey: key) == nil { keys.append(key) }
-            } else if storage.removeValue(forKey: key) != nil {
-                keys.removeAll { $0 == key }
+                if let i = position(key) {
+                    values[i] = v
+                } else {
+                    keys.append(key)
+                    values.append(v)
+                    if index != nil { index?[key] = keys.count - 1 } else if keys.count > 8 { rebuildIndex() }
+                }
+            } else if let i = position(key) {
+                keys.remove(at: i)
+                values.remove(at: i)
+                if index != nil { rebuildIndex() }
             }
         }
     }
 
+    private mutating func rebuildIndex() {
+        var d: [String: Int] = [:]
+        for (i, k) in keys.enumerated() { d[k] = i }
+        index = d
+    }
+
     /// Members in insertion order.
     public var entries: [(key: String, value: JSONataValue)] {
-        keys.map { ($0, storage[$0] ?? .null) }
+        var r: [(key: String, value: JSONataValue)] = []
+        r.reserveCapacity(keys.count)
+        for i in 0..<keys.count { r.append((keys[i], values[i])) }
+        return r
+    }
+
+    /// Calls `body` for each member in order without building an array.
+    public func forEach(_ body: (String, JSONataValue) throws -> Void) rethrows {
+        for i in 0..<keys.count { try body(keys[i], values[i]) }
     }
 
     public var count: Int { keys.count }
 
+    /// Key order is ignored when comparing.
     public static func == (a: JSONataObject, b: JSONataObject) -> Bool {
-        a.storage == b.storage
+        guard a.count == b.count else { return false }
+        for i in 0..<a.keys.count where b[a.keys[i]] != a.values[i] { return false }
+        return true
     }
 }
 

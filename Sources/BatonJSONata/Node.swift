@@ -67,6 +67,14 @@ final class Node {
     var regex: NSRegularExpression?
     var paramNames: [String] = []
 
+    /// A path of exactly one plain field-name step (no predicates, bindings, grouping or array flags).
+    lazy var simpleField: Bool = {
+        guard kind == .path, steps.count == 1, !keepSingletonArray, !keepArray, group == nil, predicate == nil, !tuple else { return false }
+        let s = steps[0]
+        return s.kind == .name && s.stages == nil && s.predicate == nil && s.group == nil && !s.tuple && s.focus == nil
+            && s.index == nil && s.ancestor == nil && !s.keepArray && !s.consarray
+    }()
+
     init(_ kind: Kind, _ value: String = "", position: Int = 0) {
         self.kind = kind
         self.value = value

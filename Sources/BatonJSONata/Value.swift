@@ -181,7 +181,7 @@ extension V {
             var vs: [V] = []
             ks.reserveCapacity(o.count)
             vs.reserveCapacity(o.count)
-            for e in o.entries { ks.append(e.key); vs.append(try V.from(e.value)) }
+            try o.forEach { k, v in ks.append(k); vs.append(try V.from(v)) }
             return .obj(JObj(keys: ks, values: vs))
         case .function(let h): return .fn(h.box)
         }
