@@ -10,11 +10,12 @@
 #   scripts/rabbitmq-node.sh purge  NAME PORT   stop if running and delete the node's directory
 #
 # Environment: RMQ_BASE (default /tmp/baton-rmq), RMQ_WAIT_TIMEOUT seconds (default 90),
-#              RMQ_MANAGEMENT_PORT (enables the management plugin on that port; slower start).
+#              RMQ_MANAGEMENT_PORT (enables the management plugin on that port; slower start),
+#              RMQ_TLS_PORT + RMQ_TLS_DIR (an amqps listener using ca.pem, server.pem, server.key from that dir).
 # The node listens on 127.0.0.1:PORT only and uses PORT+20000 for Erlang distribution.
 set -euo pipefail
 
-usage() { sed -n '2,14p' "$0" >&2; exit 2; }
+usage() { sed -n "2,15p" "$0" >&2; exit 2; }
 [ $# -ge 3 ] || usage
 action=$1 node=$2 port=$3
 shift 3
@@ -52,6 +53,14 @@ start)
       echo "disk_free_limit.absolute = 200MB"
       echo "log.console = false"
       echo "log.file.level = warning"
+      if [ -n "${RMQ_TLS_PORT:-}" ]; then
+        echo "listeners.ssl.default = 127.0.0.1:$RMQ_TLS_PORT"
+        echo "ssl_options.cacertfile = ${RMQ_TLS_DIR:?RMQ_TLS_DIR must name the certificate directory}/ca.pem"
+        echo "ssl_options.certfile = $RMQ_TLS_DIR/server.pem"
+        echo "ssl_options.keyfile = $RMQ_TLS_DIR/server.key"
+        echo "ssl_options.verify = verify_none"
+        echo "ssl_options.fail_if_no_peer_cert = false"
+      fi
       if [ -n "${RMQ_MANAGEMENT_PORT:-}" ]; then
         echo "management.tcp.ip = 127.0.0.1"
         echo "management.tcp.port = $RMQ_MANAGEMENT_PORT"

@@ -77,8 +77,10 @@ final class ConnectionWorker: @unchecked Sendable {
                     }
                     let delay = configuration.reconnect.delay(attempt: attempt) * Double.random(in: 0.5...1.0)
                     attempt += 1
-                    logger.log(.warning, "AMQP connection attempt failed; retrying", [
-                        "amqp.url": configuration.description, "error": error.description, "retry_in": "\(delay)",
+                    // The first failure and every tenth after it at warning level; the rest at debug.
+                    logger.log(attempt % 10 == 1 ? .warning : .debug, "AMQP connection attempt failed; retrying", [
+                        "amqp.url": configuration.description, "error": error.description, "attempt": "\(attempt)",
+                        "retry_in_ms": "\(Int(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000))",
                     ])
                     waitWhileDisconnected(delay)
                     continue

@@ -11,10 +11,34 @@ final class BrokerNode: Sendable {
     let port: Int
     let base: String
 
-    init(name: String, port: Int, base: String) {
+    /// The amqps port, when the node has a TLS listener.
+    let tlsPort: Int?
+
+    init(name: String, port: Int, base: String, tlsPort: Int? = nil) {
         self.name = name
         self.port = port
         self.base = base
+        self.tlsPort = tlsPort
+    }
+
+    /// Where the test CA and server certificate live (made by `makeCertificates`).
+    var certificateDirectory: String { base + "/tls" }
+
+    /// The CA file that signed the server certificate.
+    var caFile: String { certificateDirectory + "/ca.pem" }
+
+    /// Creates a throwaway CA and a server certificate for localhost / 127.0.0.1.
+    func makeCertificates() async throws {
+        let dir = certificateDirectory
+        let script = """
+        set -e
+        mkdir -p '\(dir)' && cd '\(dir)'
+        openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=baton-test-ca 2>/dev/null
+        openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost 2>/dev/null
+        printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\nbasicConstraints=CA:FALSE\\n' > ext.cnf
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out server.pem -days 2 -extfile ext.cnf 2>/dev/null
+        """
+        try await Shell.run(["/bin/sh", "-c", script])
     }
 
     var url: String { "amqp://guest:guest@127.0.0.1:\(port)/" }
@@ -27,7 +51,12 @@ final class BrokerNode: Sendable {
     }()
 
     func run(_ action: String) async throws {
-        try await Shell.run([Self.script, action, name, String(port)], environment: ["RMQ_BASE": base])
+        var environment = ["RMQ_BASE": base]
+        if let tlsPort {
+            environment["RMQ_TLS_PORT"] = String(tlsPort)
+            environment["RMQ_TLS_DIR"] = certificateDirectory
+        }
+        try await Shell.run([Self.script, action, name, String(port)], environment: environment)
     }
 
     /// Starts the node and waits until it accepts connections.
@@ -79,17 +108,24 @@ final class BrokerNode: Sendable {
 
 /// The broker shared by the integration tests: `BATON_TEST_AMQP_URL`, or a private node started once.
 enum TestBroker {
-    private static let startup = Task<String, any Error> {
-        if let url = ProcessInfo.processInfo.environment["BATON_TEST_AMQP_URL"], !url.isEmpty { return url }
-        let node = BrokerNode(name: "baton-amqp-test-\(getpid())", port: BrokerNode.freePort(),
-                              base: NSTemporaryDirectory() + "baton-amqp-tests-\(getpid())")
+    private static let startup = Task<(url: String, node: BrokerNode?), any Error> {
+        if let url = ProcessInfo.processInfo.environment["BATON_TEST_AMQP_URL"], !url.isEmpty { return (url, nil) }
+        let port = BrokerNode.freePort()
+        var tlsPort = BrokerNode.freePort()
+        while tlsPort == port { tlsPort = BrokerNode.freePort() }
+        let node = BrokerNode(name: "baton-amqp-test-\(getpid())", port: port,
+                              base: NSTemporaryDirectory() + "baton-amqp-tests-\(getpid())", tlsPort: tlsPort)
         ExitCleanup.register(node)
+        try await node.makeCertificates()
         try await node.start()
-        return node.url
+        return (node.url, node)
     }
 
     /// The URL of the shared broker, starting it on first use.
-    static func url() async throws -> String { try await startup.value }
+    static func url() async throws -> String { try await startup.value.url }
+
+    /// The private node (nil when `BATON_TEST_AMQP_URL` names an external broker).
+    static func privateNode() async throws -> BrokerNode? { try await startup.value.node }
 
     /// A connection to the shared broker.
     static func connect(heartbeat: Int = 10) async throws -> AMQPConnection {
