@@ -73,6 +73,19 @@ struct ValidatorDocumentTests {
         #expect(found.first?.message.contains("deeper than 512 levels") == true)
     }
 
+    @Test("Parallel states nested as deep as the JSON limit allows parse without exhausting the stack")
+    func deepParallels() {
+        func nested(_ levels: Int) -> String {
+            var branch = #"{"StartAt": "L", "States": {"L": {"Type": "Succeed"}}}"#
+            for level in 0..<levels {
+                branch = #"{"StartAt": "P\#(level)", "States": {"P\#(level)": {"Type": "Parallel", "End": true, "Branches": [\#(branch)]}}}"#
+            }
+            return branch
+        }
+        #expect(problems(nested(120)).isEmpty)  // 4 JSON levels each: 482 deep, under the 512 limit
+        #expect(problems(nested(130)).map(\.code) == ["INVALID_JSON_DESCRIPTION"])
+    }
+
     @Test("a definition full of unknown fields reports each of them")
     func manyUnknownFields() {
         let fields = (0..<2000).map { "\"F\($0)\": \($0)" }.joined(separator: ", ")
