@@ -579,6 +579,34 @@ final class Evaluator {
             reduce = a.tupleStream
             if !a.items.isEmpty { arrItems = a.items }
         }
+        if arrItems == nil && pairs.count <= 16 {
+            // one input item: each key expression is evaluated once, so only D1009 can arise
+            let item: V? = isEmptyArray(inputIn) ? nil : inputIn
+            var keys: [String] = []
+            var which: [Int] = []
+            keys.reserveCapacity(pairs.count)
+            which.reserveCapacity(pairs.count)
+            for pi in 0..<pairs.count {
+                guard let k = try eval(pairs[pi].0, item, env) else { continue }
+                guard case .str(let ks) = k else {
+                    throw JSONataError(code: "T1003", position: position, value: Library.describe(k))
+                }
+                if keys.contains(ks) { throw JSONataError(code: "D1009", position: position, value: ks) }
+                keys.append(ks)
+                which.append(pi)
+            }
+            var outKeys: [String] = []
+            var outVals: [V] = []
+            outKeys.reserveCapacity(keys.count)
+            outVals.reserveCapacity(keys.count)
+            for g in 0..<keys.count {
+                if let v = try eval(pairs[which[g]].1, item, env) {
+                    outKeys.append(keys[g])
+                    outVals.append(v)
+                }
+            }
+            return .obj(JObj(keys: outKeys, values: outVals))
+        }
         // groups in first-seen order; linear search while small
         var gKeys: [String] = []
         var gData: [V?] = []
