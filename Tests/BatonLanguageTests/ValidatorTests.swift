@@ -573,7 +573,25 @@ struct ValidatorAllProblemsTests {
         #expect(found.contains("/States/A/Next MISSING_TRANSITION_TARGET: Missing 'Next' target: Nowhere"))
         #expect(found.contains("/States/B/Timestamp SCHEMA_VALIDATION_FAILED: String does not match RFC3339 timestamp"))
         #expect(found.contains("/States/C SCHEMA_VALIDATION_FAILED: These fields are required: [Resource]"))
-        #expect(found.count == 5)
+        #expect(found.contains(#"/States/B MISSING_TRANSITION_TARGET: State "B" is not reachable."#))
+        #expect(found.contains(#"/States/C MISSING_TRANSITION_TARGET: State "C" is not reachable."#))
+        #expect(found.count == 7)
+    }
+
+    @Test("a bad Choice rule or Wait duration does not hide the graph's problems")
+    func badStatesKeepTheGraph() {
+        let text = """
+            {"StartAt": "C", "States": {
+              "C": {"Type": "Choice", "Choices": [{"Variable": "$.a", "Next": "W"}], "Default": "Gone"},
+              "W": {"Type": "Wait", "Timestamp": "noon", "Next": "E"}, "E": {"Type": "Succeed"},
+              "Lost": {"Type": "Succeed"}}}
+            """
+        let found = lines(text)
+        #expect(found.contains("/States/C/Default MISSING_TRANSITION_TARGET: Missing 'Default' target: Gone"))
+        #expect(found.contains(#"/States/Lost MISSING_TRANSITION_TARGET: State "Lost" is not reachable."#))
+        #expect(found.contains("/States/W/Timestamp SCHEMA_VALIDATION_FAILED: String does not match RFC3339 timestamp"))
+        #expect(found.contains { $0.hasPrefix("/States/C/Choices[0] SCHEMA_VALIDATION_FAILED") })
+        #expect(!found.contains { $0.contains("State \"W\" is not reachable") || $0.contains("State \"E\" is not reachable") })
     }
 
     @Test("problems inside nested branches and processors are reported with their full location")

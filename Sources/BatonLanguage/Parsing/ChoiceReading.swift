@@ -47,8 +47,11 @@ extension DefinitionReader {
                 }
                 issues.append(contentsOf: found)
             }
-            if let condition, let next {
-                branches.append(ChoiceBranch(condition: condition, next: next, assign: assign, output: output))
+            if let next {
+                // A bad condition still leaves the branch's target known for the graph checks.
+                if condition == nil { incomplete = true }
+                branches.append(ChoiceBranch(condition: condition ?? .jsonata("{% false %}"), next: next,
+                                             assign: assign, output: output))
             } else {
                 complete = false
             }

@@ -30,7 +30,7 @@ public enum DefinitionParser {
     public static func parse(json: JSON, options: ValidationOptions = .init()) -> Result<StateMachine, InvalidDefinition> {
         var reader = DefinitionReader(options: options)
         let machine = reader.readMachine(json)
-        if reader.issues.hasErrors || machine == nil {
+        if reader.issues.hasErrors || machine == nil || reader.incomplete {
             var diagnostics = reader.issues.diagnostics
             if diagnostics.isEmpty {
                 diagnostics.append(Diagnostic(code: Diagnostic.Code.schemaValidationFailed, location: "/",

@@ -8,6 +8,8 @@ struct DefinitionReader {
     var seenNames: [String: String] = [:]
     /// Every Map Label seen anywhere in the machine.
     var seenLabels: Set<String> = []
+    /// Set when a part could not be read and a stand-in took its place: the model must not be returned.
+    var incomplete = false
 
     init(options: ValidationOptions) { self.options = options }
 

@@ -85,7 +85,8 @@ extension DefinitionReader {
         }
         map.retry = readRetry(o, at: location)
         map.catchers = readCatch(o, language: language, at: location)
-        return processor == nil ? nil : map
+        if processor == nil { incomplete = true }
+        return map
     }
 
     private mutating func readItemBatcher(_ o: JSONObject, language: QueryLanguage, at location: String) -> JSON? {

@@ -67,8 +67,13 @@ extension DefinitionReader {
             guard let choice = readChoice(o, language: language, at: location) else { return nil }
             state.kind = .choice(choice)
         case "Wait":
-            guard let wait = readWait(o, language: language, at: location) else { return nil }
-            state.kind = .wait(wait)
+            // A bad duration leaves the transition known: keep the state in the graph checks.
+            if let wait = readWait(o, language: language, at: location) {
+                state.kind = .wait(wait)
+            } else {
+                incomplete = true
+                state.kind = .wait(WaitState(duration: .seconds(.value(0))))
+            }
         case "Succeed":
             state.kind = .succeed
         case "Fail":
@@ -79,6 +84,7 @@ extension DefinitionReader {
             guard let map = readMap(o, language: language, at: location) else { return nil }
             state.kind = .map(map)
         }
+        if !transitionKnown { incomplete = true }
         return transitionKnown ? state : nil
     }
 
