@@ -56,6 +56,9 @@ final class ConnectionWorker: @unchecked Sendable {
     func run() {
         var attempt = 0
         while !stopping {
+            if let deadline = closeDeadline, connection == nil || confirms.count == 0 || ContinuousClock.now >= deadline {
+                break
+            }
             if connection == nil {
                 do {
                     try connect()
@@ -88,8 +91,7 @@ final class ConnectionWorker: @unchecked Sendable {
             }
             for command in mailbox.take() { handle(command) }
             if connection != nil { pumpIncoming() }
-            if closeDeadline != nil, confirms.count == 0 || ContinuousClock.now >= (closeDeadline ?? .now) {
-                stopping = true
+            if let deadline = closeDeadline, connection == nil || confirms.count == 0 || ContinuousClock.now >= deadline {
                 break
             }
             if connection != nil { waitForActivity() }
@@ -155,12 +157,10 @@ final class ConnectionWorker: @unchecked Sendable {
                 if error.isConnectionLevel { dropConnection(error.error, reason: "inspect") }
             }
         case .consume(let spec, let continuation):
+            // While disconnected, wait with the declarations asked for earlier, so they run first.
+            guard connection != nil else { deferred.append(command); return }
             let consumer = ConsumerState(spec: spec)
             consumers[spec.id] = consumer
-            guard connection != nil else {
-                continuation.resume()   // starts when the connection is back
-                return
-            }
             do {
                 try startConsumer(consumer)
                 continuation.resume()
@@ -171,6 +171,12 @@ final class ConnectionWorker: @unchecked Sendable {
                 if error.isConnectionLevel { dropConnection(error.error, reason: "consume") }
             }
         case .cancel(let id, let continuation):
+            deferred.removeAll { pending in
+                guard case .consume(let spec, let started) = pending, spec.id == id else { return false }
+                spec.continuation.finish()
+                started.resume(throwing: AMQPError(.consumerCancelled, "the consumer of \(spec.queue) was cancelled before it started"))
+                return true
+            }
             cancelConsumer(id)
             continuation?.resume()
         case .settle(let settlement):

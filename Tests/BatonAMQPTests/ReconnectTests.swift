@@ -50,6 +50,12 @@ struct ReconnectTests {
         try await node.kill()
         try await Task.sleep(for: .milliseconds(300))
         #expect(!connection.isConnected)
+        // Asked for while the broker is down: they wait for the connection, declaration first.
+        let lateQueue = "crash.late"
+        let late = Task {
+            try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: lateQueue)]))
+            return Inbox(try await connection.consume(queue: lateQueue))
+        }
         try await node.start()
         let deadline = ContinuousClock.now + .seconds(60)
         while connection.generation < 2, ContinuousClock.now < deadline {
@@ -71,6 +77,10 @@ struct ReconnectTests {
         }
         #expect(sawAfter)
         #expect(!inbox.hasEnded)
+
+        let lateInbox = try await late.value
+        try await connection.publish(Array("late".utf8), routingKey: lateQueue)
+        #expect(await lateInbox.next()?.bodyString == "late")
 
         let outcomes = log.all
         let failures = outcomes.compactMap { $0 }
