@@ -65,6 +65,23 @@ struct ValidatorDocumentTests {
         #expect(found.first?.message.contains("1048576") == true)
     }
 
+    @Test("a definition already read as JSON is held to the same size limit")
+    func tooLargeJSON() {
+        let big: JSON = ["StartAt": "A", "Comment": .string(String(repeating: "x", count: 2_000_000)),
+                         "States": ["A": ["Type": "Succeed"]]]
+        let found: [Diagnostic]
+        switch DefinitionParser.parse(json: big) {
+        case .success: found = []
+        case .failure(let invalid): found = invalid.diagnostics
+        }
+        #expect(found.count == 1)
+        #expect(found.first?.message.contains("1048576") == true)
+        switch DefinitionParser.parse(json: big, options: ValidationOptions(maxDefinitionBytes: 3_000_000)) {
+        case .success: break
+        case .failure(let invalid): Issue.record("a raised limit should accept it: \(invalid.diagnostics)")
+        }
+    }
+
     @Test("nesting 10,000 deep is a clean JSON error, not a crash")
     func deepNesting() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
