@@ -1,4 +1,4 @@
-/// Walks a definition once: builds the model and records every problem with its JSON pointer.
+/// Walks a definition once: builds the model and records every problem with its location.
 struct DefinitionReader {
     var issues = DiagnosticCollector()
     let options: ValidationOptions

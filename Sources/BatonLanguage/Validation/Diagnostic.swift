@@ -6,7 +6,7 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         case warning = "WARNING"
     }
 
-    /// AWS's stable code: `SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`, `UNREACHABLE_STATE` …
+    /// AWS's stable code: `SCHEMA_VALIDATION_FAILED`, `MISSING_TRANSITION_TARGET`, `DUPLICATE_STATE_NAME` …
     public var code: String
     /// Where in the definition, as AWS writes it (`/States/Pass/Next`, `/States/T/Catch[0]`); nil when
     /// AWS gives none (a definition that is not a JSON object).
@@ -29,8 +29,10 @@ public struct Diagnostic: Sendable, Hashable, CustomStringConvertible {
         public static let schemaValidationFailed = "SCHEMA_VALIDATION_FAILED"
         public static let invalidJSONDescription = "INVALID_JSON_DESCRIPTION"
         public static let missingTransitionTarget = "MISSING_TRANSITION_TARGET"
+        /// Not used: AWS reports an unreachable state as MISSING_TRANSITION_TARGET ("State \"X\" is not reachable.").
         public static let unreachableState = "UNREACHABLE_STATE"
         public static let duplicateStateName = "DUPLICATE_STATE_NAME"
+        /// Not used: AWS's documented code for this is MISSING_END_STATE.
         public static let noTerminalState = "NO_TERMINAL_STATE"
         /// AWS's documented code for a state list none of whose states can end it.
         public static let missingEndState = "MISSING_END_STATE"

@@ -4,7 +4,7 @@ struct DiagnosticCollector {
 
     var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
-    /// Adds a diagnostic; `location` is a JSON pointer where "" means the document itself.
+    /// Adds a diagnostic; `location` is a `Pointer` where "" means the document itself.
     mutating func add(_ code: String, _ message: String, at location: String) {
         diagnostics.append(Diagnostic(code: code, location: location.isEmpty ? "/" : location, message: message))
     }
