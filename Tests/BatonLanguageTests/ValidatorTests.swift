@@ -506,6 +506,7 @@ struct ValidatorMapTests {
         #expect(lines(map(#""Label": "\#(String(repeating: "a", count: 41))", "#))
             == ["/States/S/Label INVALID_LABEL_NAME: Label cannot exceed 40 characters"])
         #expect(problems(map(#""Label": "\#(String(repeating: "a", count: 40))", "#)).isEmpty)
+        #expect(lines(map(#""Label": "", "#)) == ["/States/S/Label INVALID_LABEL_NAME: Label cannot be empty"])
     }
 
     @Test("a Label has none of the forbidden characters", arguments: [

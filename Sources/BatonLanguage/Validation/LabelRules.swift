@@ -9,6 +9,7 @@ enum LabelRules {
 
     /// The problem with `label`, or nil when AWS accepts it.
     static func problem(_ label: String) -> String? {
+        if label.isEmpty { return "Label cannot be empty" }
         if label.count > maxLength { return "Label cannot exceed \(maxLength) characters" }
         for c in label {
             if forbidden.contains(c) || c.unicodeScalars.contains(where: isControlOrSpace) {
