@@ -114,6 +114,7 @@ extension JSONataValue {
 }
 
 struct JSONTextParser {
+    static let maxDepth = 1000
     let b: [UInt8]
     var i = 0
     init(_ b: [UInt8]) { self.b = b }
@@ -127,7 +128,7 @@ struct JSONTextParser {
     }
 
     mutating func value(depth: Int) throws -> JSONataValue {
-        guard depth < 10_000 else { throw fail("nesting too deep") }
+        guard depth < JSONTextParser.maxDepth else { throw fail("nesting deeper than \(JSONTextParser.maxDepth) levels") }
         guard i < b.count else { throw fail("unexpected end") }
         switch b[i] {
         case UInt8(ascii: "{"):

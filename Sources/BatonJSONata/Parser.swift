@@ -7,6 +7,8 @@ struct Parser {
     var ancestorLabel = 0
     var ancestorIndex = 0
     var ancestry: [Node] = []
+    var nesting = 0
+    static let maxNesting = 2000
 
     static let bp: [String: Int] = [
         ".": 75, "[": 80, "{": 70, "(": 80, "@": 80, "#": 80, "?": 20, "+": 50, "-": 50, "*": 60, "/": 60, "%": 60,
@@ -58,6 +60,11 @@ struct Parser {
 
     mutating func expression(_ rbp: Int) throws -> Node {
         try StackGuard.check()
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Parser.maxNesting {
+            throw JSONataError(code: "U1001", message: "The expression is nested more than \(Parser.maxNesting) levels deep", position: node.position)
+        }
         var t = node
         try advance(nil, infix: true)
         var left = try nud(t)

@@ -33,6 +33,50 @@ final class JArr {
 
     static func seq(_ items: [V] = []) -> JArr { JArr(items, seq: true) }
     var count: Int { items.count }
+
+    deinit {
+        if containsContainers(items) {
+            var owned: [V] = []
+            swap(&owned, &items)
+            releaseIteratively(&owned)
+        }
+    }
+}
+
+@inline(__always) func containsContainers(_ items: [V]) -> Bool {
+    for x in items {
+        switch x {
+        case .arr, .obj: return true
+        default: continue
+        }
+    }
+    return false
+}
+
+/// Tears down nested arrays/objects with an explicit worklist so that freeing deeply nested data
+/// cannot overflow the stack. Takes ownership of `stack`.
+func releaseIteratively(_ stack: inout [V]) {
+    while !stack.isEmpty {
+        var v: V? = stack.removeLast()
+        var arr: JArr?
+        var obj: JObj?
+        switch v {
+        case .arr(let a)?: arr = a
+        case .obj(let o)?: obj = o
+        default: break
+        }
+        v = nil
+        if arr != nil && isKnownUniquelyReferenced(&arr), let items = arr?.items {
+            arr?.items = []
+            stack.append(contentsOf: items)
+        }
+        if obj != nil && isKnownUniquelyReferenced(&obj), let values = obj?.values {
+            obj?.clearForRelease()
+            stack.append(contentsOf: values)
+        }
+        arr = nil
+        obj = nil
+    }
 }
 
 /// Insertion-ordered object. Small objects use linear search; larger ones get a hash index.
@@ -90,6 +134,21 @@ final class JObj {
     var count: Int { keys.count }
 
     func copy() -> JObj { JObj(keys: keys, values: values) }
+
+    func clearForRelease() {
+        keys = []
+        values = []
+        index = nil
+    }
+
+    deinit {
+        if containsContainers(values) {
+            var owned: [V] = []
+            swap(&owned, &values)
+            keys = []
+            releaseIteratively(&owned)
+        }
+    }
 }
 
 /// Native function implementation signature.
@@ -187,8 +246,14 @@ extension V {
         }
     }
 
+    /// Results nested deeper than this fail with U1001 (deep values are costly to free and print).
+    static let maxOutputDepth = 1000
+
     /// Converts to the public value type.
-    func toPublic() throws -> JSONataValue {
+    func toPublic(depth: Int = 0) throws -> JSONataValue {
+        if depth > V.maxOutputDepth {
+            throw JSONataError(code: "U1001", message: "The result is nested more than \(V.maxOutputDepth) levels deep")
+        }
         switch self {
         case .null: return .null
         case .bool(let b): return .bool(b)
@@ -196,11 +261,11 @@ extension V {
         case .str(let s): return .string(s)
         case .arr(let a):
             try StackGuard.check()
-            return .array(try a.items.map { try $0.toPublic() })
+            return .array(try a.items.map { try $0.toPublic(depth: depth + 1) })
         case .obj(let o):
             try StackGuard.check()
             var r = JSONataObject()
-            for (i, k) in o.keys.enumerated() { r[k] = try o.values[i].toPublic() }
+            for (i, k) in o.keys.enumerated() { r[k] = try o.values[i].toPublic(depth: depth + 1) }
             return .object(r)
         case .fn(let f): return .function(JSONataFunctionHandle(box: f))
         }
