@@ -194,3 +194,77 @@ struct RunCommandTests {
         #expect(a != c)
     }
 }
+
+@Suite("baton run: shapes of answers")
+struct RunShapeTests {
+    @Test("the printed object starts with status, as AWS's DescribeExecution does")
+    func statusFirst() throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#)
+        let r = try s.baton("run", def, "--input", #"{"b": 2, "a": 1}"#)
+        #expect(r.stdout.hasPrefix(#"{"status":"SUCCEEDED","output":"#), "stdout: \(r.stdout)")
+        #expect(r.stdout.contains(#"{"b":2,"a":1}"#), "the input's key order is kept: \(r.stdout)")
+    }
+
+    @Test("a Lambda error from the mock file fails the execution with that error and cause")
+    func lambdaError() throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", #"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "\#(lambdaARN):bad", "End": true}}}"#)
+        let mocks = try s.write("m.json", #"{"bad": {"error": "Exception", "cause": "it failed"}}"#)
+        let o = try s.baton("run", def, "--mock-file", mocks, "--virtual-time", "--history").json()
+        #expect(o["status"] == "FAILED")
+        #expect(o["error"] == "Exception")
+        #expect(o["cause"] == "it failed")
+        let types = o["history"]?.arrayValue?.compactMap { $0["type"]?.stringValue } ?? []
+        #expect(types == ["ExecutionStarted", "TaskStateEntered", "LambdaFunctionScheduled", "LambdaFunctionStarted",
+                          "LambdaFunctionFailed", "ExecutionFailed"])
+        let failed = o["history"]?.arrayValue?.first { $0["type"] == "LambdaFunctionFailed" }
+        #expect(failed?["lambdaFunctionFailedEventDetails"] == ["error": "Exception", "cause": "it failed"])
+    }
+
+    @Test("lambda:invoke of a function with no mock fails with a cause naming the function")
+    func lambdaInvokeNoMock() throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", #"""
+            {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "\#(lambdaARN):ghost"}, "End": true}}}
+            """#)
+        let o = try s.baton("run", def, "--virtual-time").json()
+        #expect(o["status"] == "FAILED")
+        #expect(o["cause"]?.stringValue?.contains("ghost") == true, "\(o)")
+    }
+
+    @Test("a Task's history events carry the scheduled resource and the input as JSON text")
+    func taskHistory() throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", #"{"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "\#(lambdaARN):echo", "TimeoutSeconds": 9, "End": true}}}"#)
+        let mocks = try s.write("m.json", #"{"echo": {"identity": true}}"#)
+        let o = try s.baton("run", def, "--input", #"{"k": 1}"#, "--mock-file", mocks, "--virtual-time", "--history").json()
+        let history = o["history"]?.arrayValue ?? []
+        let scheduled = history.first { $0["type"] == "LambdaFunctionScheduled" }?["lambdaFunctionScheduledEventDetails"]
+        #expect(scheduled?["resource"] == .string("\(lambdaARN):echo"))
+        #expect(scheduled?["input"] == #"{"k":1}"#)
+        #expect(scheduled?["timeoutInSeconds"] == 9)
+        let succeeded = history.first { $0["type"] == "LambdaFunctionSucceeded" }?["lambdaFunctionSucceededEventDetails"]
+        #expect(succeeded?["output"] == #"{"k":1}"#)
+    }
+
+    @Test("giving both --input and --input-file is refused with one line")
+    func bothInputs() throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#)
+        let input = try s.write("in.json", "{}")
+        expectOneLineRefusal(try s.baton("run", def, "--input", "{}", "--input-file", input))
+    }
+
+    @Test("an execution TimeoutSeconds under --virtual-time ends TIMED_OUT with States.Timeout, exit 0")
+    func executionTimeout() throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", #"{"TimeoutSeconds": 5, "StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 3600, "End": true}}}"#)
+        let r = try s.baton("run", def, "--virtual-time")
+        #expect(r.status == 0)
+        let o = try r.json()
+        #expect(o["status"] == "TIMED_OUT")
+        #expect(o["error"] == "States.Timeout")
+    }
+}
