@@ -557,7 +557,10 @@ final class ConnectionWorker: @unchecked Sendable {
         logger.log(.warning, "channel closed by the broker", ["channel": "\(ch)", "error": error.description])
         channelEpochs[ch] = nil
         if ch == Self.publishChannel {
-            for waiter in confirms.reset() { waiter.complete(.failure(AMQPError(.connectionLost, error.message, replyCode: error.replyCode))) }
+            // Every publish in flight on the channel fails with the broker's reason (usually one bad exchange).
+            let failure = AMQPError(error.code, "\(error.message); the publishes in flight on the channel were not confirmed",
+                                    replyCode: error.replyCode)
+            for waiter in confirms.reset() { waiter.complete(.failure(failure)) }
             guard let c = connection else { return }
             try openChannel(ch)
             _ = amqp_confirm_select(c, ch)

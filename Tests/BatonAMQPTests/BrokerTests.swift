@@ -168,6 +168,24 @@ struct BrokerTests {
         await connection.close()
     }
 
+    @Test("a publish to a missing exchange fails with NotFound; the next publish works")
+    func publishToMissingExchange() async throws {
+        let connection = try await TestBroker.connect()
+        let queue = uniqueName("t.after-error")
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
+        do {
+            try await connection.publish([1], exchange: uniqueName("no-such-exchange"), routingKey: "x")
+            Issue.record("publish to a missing exchange was confirmed")
+        } catch let error as AMQPError {
+            #expect(error.code == .notFound)
+            #expect(error.replyCode == 404)
+        }
+        try await connection.publish([2], routingKey: queue)
+        #expect(try await connection.inspect(queue: queue).messageCount == 1)
+        #expect(connection.generation == 1)
+        await connection.close()
+    }
+
     @Test("an idle connection with a 1 s heartbeat stays up")
     func heartbeats() async throws {
         let connection = try await TestBroker.connect(heartbeat: 1)
