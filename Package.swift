@@ -41,12 +41,12 @@ let package = Package(
         // A Swift face of rabbitmq-c: one thread per connection, confirms, manual acks, reconnect.
         .target(name: "BatonAMQP", dependencies: ["CRabbitMQ"], swiftSettings: swiftSettings),
         // The interpreter as a pure state machine. No I/O, clock or randomness.
-        .target(name: "BatonCore", dependencies: ["BatonLanguage"], swiftSettings: swiftSettings),
+        .target(name: "BatonCore", dependencies: ["BatonLanguage", "BatonJSONata"], swiftSettings: swiftSettings),
         // The command line: a thin shell.
         .executableTarget(
             name: "baton",
             dependencies: [
-                "BatonLanguage", "BatonCore",
+                "BatonLanguage", "BatonCore", "BatonJSONata",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -73,9 +73,9 @@ extension Execution {
         case .jsonPath(let t):
             let env = environment(id, input: input, taskToken: taskToken, mapItem: mapItem)
             return try t.evaluate(in: env, random: &random)
-        case .jsonata:
-            throw StatesError(StatesError.Name.queryEvaluationError,
-                              "JSONata expressions are not supported by this version of Baton (field '\(field)').")
+        case .jsonata(let template):
+            return try evaluateJSONataTemplate(template, field: field, frame: id,
+                                               binding: StatesBinding(input: input, taskToken: taskToken, mapItem: mapItem))
         }
     }
 
@@ -96,7 +96,7 @@ extension Execution {
     }
 
     /// A string field given as a literal, a path, an intrinsic function or an expression.
-    mutating func resolveString(_ source: StringSource?, env: PathEnvironment, field: String) throws(StatesError) -> String? {
+    mutating func resolveString(_ source: StringSource?, env: PathEnvironment, field: String, frame id: Int) throws(StatesError) -> String? {
         guard let source else { return nil }
         switch source {
         case .literal(let s):
@@ -112,13 +112,17 @@ extension Execution {
             let v = try f.evaluate(in: env, random: &random)
             if case .string(let s) = v { return s }
             return v.serialized()
-        case .jsonata:
-            throw StatesError(StatesError.Name.queryEvaluationError, "JSONata expressions are not supported by this version of Baton.")
+        case .jsonata(let text):
+            let jsonataField = field.hasSuffix("Path") ? String(field.dropLast(4)) : field
+            let v = try evaluateJSONata(JSONataBridge.expression(text) ?? text, field: jsonataField, frame: id,
+                                        binding: StatesBinding(input: env.input))
+            if case .string(let s) = v { return s }
+            return v.serialized()
         }
     }
 
     /// A number field given as a value, a path or an expression.
-    mutating func resolveNumber(_ source: NumberSource?, env: PathEnvironment) throws(StatesError) -> JSON? {
+    mutating func resolveNumber(_ source: NumberSource?, env: PathEnvironment, field: String = "", frame id: Int = -1) throws(StatesError) -> JSON? {
         guard let source else { return nil }
         switch source {
         case .value(let d):
@@ -128,8 +132,10 @@ extension Execution {
                 throw StatesError.runtime("Invalid path '\(p.text)' : No results for path: \(normalized(p))")
             }
             return v
-        case .jsonata:
-            throw StatesError(StatesError.Name.queryEvaluationError, "JSONata expressions are not supported by this version of Baton.")
+        case .jsonata(let text):
+            let jsonataField = field.hasSuffix("Path") ? String(field.dropLast(4)) : field
+            return try evaluateJSONata(JSONataBridge.expression(text) ?? text, field: jsonataField, frame: id,
+                                       binding: StatesBinding(input: env.input))
         }
     }
 
@@ -137,8 +143,14 @@ extension Execution {
         switch condition {
         case .rule(let rule):
             return try rule.evaluate(in: env)
-        case .jsonata:
-            throw StatesError(StatesError.Name.queryEvaluationError, "JSONata expressions are not supported by this version of Baton.")
+        case .jsonata(let text):
+            let expr = JSONataBridge.expression(text) ?? text
+            let v = try evaluateJSONata(expr, field: "Condition", frame: id, binding: StatesBinding(input: env.input))
+            guard case .bool(let b) = v else {
+                throw StatesError(StatesError.Name.queryEvaluationError,
+                                  "The JSONata expression '\(expr)' specified for the field 'Condition' returned an unexpected result type. Expected 'boolean', but was '\(v.typeName)' for value: \(v.serialized())")
+            }
+            return b
         }
     }
 

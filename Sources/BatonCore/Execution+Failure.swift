@@ -43,11 +43,20 @@ extension Execution {
                 if let cause { errorOutput["Cause"] = .string(cause) }
                 do throws(StatesError) {
                     var output: JSON
-                    switch c.resultPath {
-                    case .discard: output = f.rawInput
-                    case .path(let p): output = p.text == "$" ? .object(errorOutput) : try p.setting(.object(errorOutput), in: f.rawInput)
+                    if state.queryLanguage == .jsonata {
+                        let binding = StatesBinding(input: f.rawInput, errorOutput: .object(errorOutput))
+                        let assigned = try jsonataAssign(c.assign, frame: id, binding: binding)
+                        output = try c.output.map { o throws(StatesError) in
+                            try evaluateJSONataTemplate(o, field: "Output", frame: id, binding: binding)
+                        } ?? .object(errorOutput)
+                        setVariables(id, assigned)
+                    } else {
+                        switch c.resultPath {
+                        case .discard: output = f.rawInput
+                        case .path(let p): output = p.text == "$" ? .object(errorOutput) : try p.setting(.object(errorOutput), in: f.rawInput)
+                        }
+                        if let assign = c.assign { try assignVariables(id, assign, input: .object(errorOutput)) }
                     }
-                    if let assign = c.assign { try assignVariables(id, assign, input: .object(errorOutput)) }
                     exitState(id, state, output: output)
                     transition(id, .next(c.next), output: output)
                 } catch {

@@ -43,17 +43,30 @@ extension Execution {
                 throw StatesError.runtime("Map state input must be an array but was: \(v.serialized())")
             }
             items = a
-        } else if map.items != nil {
-            throw StatesError(StatesError.Name.queryEvaluationError, "JSONata expressions are not supported by this version of Baton.")
+        } else if let written = map.items {
+            let v: JSON
+            var exprText = written.serialized()
+            if case .string(let s) = written, let expr = JSONataBridge.expression(s) {
+                exprText = expr
+                v = try evaluateJSONata(expr, field: "Items", frame: id, binding: StatesBinding(input: input))
+            } else {
+                v = try evaluateJSONataTemplate(written, field: "Items", frame: id, binding: StatesBinding(input: input))
+            }
+            guard case .array(let a) = v else {
+                throw StatesError(StatesError.Name.queryEvaluationError,
+                                  "The JSONata expression '\(exprText)' specified for the field 'Items' returned an unexpected result type. Expected 'array', but was '\(v.typeName)' for value: \(v.serialized())")
+            }
+            items = a
         } else {
             guard case .array(let a) = input else {
-                throw StatesError.runtime("Map state input must be an array but was: \(input.serialized())")
+                let name = state.queryLanguage == .jsonata ? StatesError.Name.queryEvaluationError : StatesError.Name.runtime
+                throw StatesError(name, "Map state input must be an array but was: \(input.serialized())")
             }
             items = a
         }
-        let maxConcurrency = try integerSetting(map.maxConcurrency, env: env, field: "MaxConcurrencyPath") ?? 0
-        let toleratedCount = try integerSetting(map.toleratedFailureCount, env: env, field: "ToleratedFailureCountPath")
-        let toleratedPercentage = try floatSetting(map.toleratedFailurePercentage, env: env, field: "ToleratedFailurePercentagePath")
+        let maxConcurrency = try integerSetting(map.maxConcurrency, env: env, field: "MaxConcurrencyPath", frame: id) ?? 0
+        let toleratedCount = try integerSetting(map.toleratedFailureCount, env: env, field: "ToleratedFailureCountPath", frame: id)
+        let toleratedPercentage = try floatSetting(map.toleratedFailurePercentage, env: env, field: "ToleratedFailurePercentagePath", frame: id)
         if let c = toleratedCount, c < 0 { throw StatesError.runtime("ToleratedFailureCount cannot be negative.") }
         if let p = toleratedPercentage, p < 0 || p > 100 {
             throw StatesError.runtime("ToleratedFailurePercentage must be between 0 and 100.")
@@ -235,8 +248,8 @@ extension Execution {
         frames.remove(id)
     }
 
-    mutating func integerSetting(_ source: NumberSource?, env: PathEnvironment, field: String) throws(StatesError) -> Int? {
-        guard let v = try resolveNumber(source, env: env) else { return nil }
+    mutating func integerSetting(_ source: NumberSource?, env: PathEnvironment, field: String, frame id: Int) throws(StatesError) -> Int? {
+        guard let v = try resolveNumber(source, env: env, field: field, frame: id) else { return nil }
         // A string holding an integer is accepted, as AWS's Java parser does.
         guard let n = v.intValue ?? v.stringValue.flatMap({ Int($0) }) else {
             let shown = v.stringValue ?? v.serialized()
@@ -245,8 +258,8 @@ extension Execution {
         return n
     }
 
-    mutating func floatSetting(_ source: NumberSource?, env: PathEnvironment, field: String) throws(StatesError) -> Double? {
-        guard let v = try resolveNumber(source, env: env) else { return nil }
+    mutating func floatSetting(_ source: NumberSource?, env: PathEnvironment, field: String, frame id: Int) throws(StatesError) -> Double? {
+        guard let v = try resolveNumber(source, env: env, field: field, frame: id) else { return nil }
         guard let d = v.doubleValue ?? v.stringValue.flatMap({ Double($0) }) else {
             let shown = v.stringValue ?? v.serialized()
             throw StatesError.runtime("The \(field) field refers to value \"\(shown)\" which is not a valid float: \(sourcePath(source))")

@@ -63,20 +63,31 @@ extension Execution {
                 }
             }
             let next: String
-            var assigned: JSONObject = [:]
+            // The taken rule's Assign and Output, or the state's own when Default is taken.
+            let assign: ValueTemplate?
+            let outputTemplate: JSON?
             if let chosen {
                 next = chosen.next
-                if let assign = chosen.assign {
-                    assigned = try evaluateAssign(id, assign, input: input)
-                }
+                assign = chosen.assign
+                outputTemplate = chosen.output
             } else if let d = choice.defaultNext {
                 next = d
+                assign = state.assign
+                outputTemplate = state.output
             } else {
                 throw StatesError(StatesError.Name.noChoiceMatched,
                                   "No Choice Rule matched and no Default was specified.")
             }
-            if let a = state.assign { assigned.merge(try evaluateAssign(id, a, input: input)) { _, b in b } }
-            let output = try outputAfterOutputPath(id, state, input)
+            let assigned: JSONObject
+            let output: JSON
+            if state.queryLanguage == .jsonata {
+                let binding = StatesBinding(input: input)
+                assigned = try jsonataAssign(assign, frame: id, binding: binding)
+                output = try jsonataOutput(outputTemplate, frame: id, binding: binding)
+            } else {
+                assigned = try assign.map { a throws(StatesError) in try evaluateAssign(id, a, input: input) } ?? [:]
+                output = try outputAfterOutputPath(id, state, input)
+            }
             setVariables(id, assigned)
             exitState(id, state, output: output)
             transition(id, .next(next), output: output)
@@ -90,21 +101,23 @@ extension Execution {
 
         case .succeed:
             let input = try inputAfterInputPath(id, state)
-            let output = try outputAfterOutputPath(id, state, input)
+            let output = state.queryLanguage == .jsonata
+                ? try jsonataOutput(state.output, frame: id, binding: StatesBinding(input: input))
+                : try outputAfterOutputPath(id, state, input)
             exitState(id, state, output: output)
             endFrame(id, .success(output))
 
         case .fail(let fail):
             let env = environment(id, input: frames[id]?.rawInput ?? .null)
-            let error = try resolveString(fail.error, env: env, field: "ErrorPath")
-            let cause = try resolveString(fail.cause, env: env, field: "CausePath")
+            let error = try resolveString(fail.error, env: env, field: "ErrorPath", frame: id)
+            let cause = try resolveString(fail.cause, env: env, field: "CausePath", frame: id)
             endFrame(id, .failure(error: error, cause: cause))
 
         case .parallel(let parallel):
             let input = try inputAfterInputPath(id, state)
             var effective = input
             if let params = state.parameters {
-                effective = try evaluate(params, input: input, frame: id, field: "Parameters")
+                effective = try evaluate(params, input: input, frame: id, field: state.queryLanguage == .jsonata ? "Arguments" : "Parameters")
             }
             frames[id]?.effectiveInput = input
             _ = parallel
@@ -120,6 +133,17 @@ extension Execution {
     /// Finishes a state that produced `result`: ResultSelector, Assign, ResultPath, OutputPath, then on.
     mutating func completeState(_ id: Int, _ state: State, result: JSON, selector: Bool = false) throws(StatesError) {
         guard let rawInput = frames[id]?.rawInput else { return }
+        if state.queryLanguage == .jsonata {
+            // JSONata: Assign and Output see $states.input and (for work states) $states.result.
+            let binding = StatesBinding(input: rawInput, result: selector ? result : nil)
+            let assigned = try jsonataAssign(state.assign, frame: id, binding: binding)
+            let output = try state.output == nil && !selector ? result : jsonataOutput(state.output, frame: id, binding: binding)
+            try checkSize(output, what: "state output", state: state.name)
+            setVariables(id, assigned)
+            exitState(id, state, output: output)
+            if let t = state.transition { transition(id, t, output: output) } else { endFrame(id, .success(output)) }
+            return
+        }
         var result = result
         if selector, let sel = state.resultSelector {
             result = try evaluate(sel, input: result, frame: id, field: "ResultSelector")
@@ -242,13 +266,24 @@ extension Execution {
             }
             guard d <= 99_999_999 else { throw StatesError.runtime("Wait state delay is too long.") }
             return now + Millis(d) * 1000
-        case .seconds(.jsonata):
-            throw StatesError.runtime("JSONata is not supported yet")
+        case .seconds(.jsonata(let text)):
+            let expr = JSONataBridge.expression(text) ?? text
+            let v = try evaluateJSONata(expr, field: "Seconds", frame: id, binding: StatesBinding(input: input))
+            guard let n = v.intValue, n >= 0 else {
+                throw StatesError(StatesError.Name.queryEvaluationError,
+                                  "The JSONata expression '\(expr)' specified for the field 'Seconds' returned an unexpected result type. Expected 'integer', but was '\(v.typeName)' for value: \(v.serialized())")
+            }
+            guard n <= 99_999_999 else { throw StatesError.runtime("Wait state delay is too long.") }
+            return now + Millis(n) * 1000
         case .timestamp(let source):
-            guard let text = try resolveString(source, env: env, field: "TimestampPath") else {
+            guard let text = try resolveString(source, env: env, field: "TimestampPath", frame: id) else {
                 throw StatesError.runtime("The TimestampPath parameter does not reference a valid ISO-8601 extended offset date-time format string")
             }
             guard let due = Timestamps.parse(text) else {
+                if case .jsonata = source {
+                    throw StatesError(StatesError.Name.queryEvaluationError,
+                                      "The Timestamp field cannot be parsed as an ISO-8601 extended offset date-time format string: \(text)")
+                }
                 let pathText: String
                 if case .path(let p) = source { pathText = p.text } else { pathText = "Timestamp" }
                 throw StatesError.runtime(
@@ -263,8 +298,16 @@ extension Execution {
         guard let f = frames[id] else { return }
         let state = f.node.state
         do throws(StatesError) {
-            let assigned = try state.assign.map { a throws(StatesError) in try evaluateAssign(id, a, input: f.effectiveInput) } ?? [:]
-            let output = try outputAfterOutputPath(id, state, f.effectiveInput)
+            let assigned: JSONObject
+            let output: JSON
+            if state.queryLanguage == .jsonata {
+                let binding = StatesBinding(input: f.effectiveInput)
+                assigned = try jsonataAssign(state.assign, frame: id, binding: binding)
+                output = try jsonataOutput(state.output, frame: id, binding: binding)
+            } else {
+                assigned = try state.assign.map { a throws(StatesError) in try evaluateAssign(id, a, input: f.effectiveInput) } ?? [:]
+                output = try outputAfterOutputPath(id, state, f.effectiveInput)
+            }
             setVariables(id, assigned)
             exitState(id, state, output: output)
             if let t = state.transition { transition(id, t, output: output) } else { endFrame(id, .success(output)) }

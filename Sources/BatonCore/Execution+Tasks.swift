@@ -13,11 +13,11 @@ extension Execution {
         let token = newToken()
         var parameters = input
         if let params = state.parameters {
-            parameters = try evaluate(params, input: input, frame: id, field: "Parameters", taskToken: token)
+            parameters = try evaluate(params, input: input, frame: id, field: state.queryLanguage == .jsonata ? "Arguments" : "Parameters", taskToken: token)
         }
         let env = environment(id, input: input)
-        let timeout = try seconds(task.timeoutSeconds, env: env, field: "TimeoutSecondsPath")
-        let heartbeat = try seconds(task.heartbeatSeconds, env: env, field: "HeartbeatSecondsPath")
+        let timeout = try seconds(task.timeoutSeconds, env: env, field: "TimeoutSecondsPath", frame: id)
+        let heartbeat = try seconds(task.heartbeatSeconds, env: env, field: "HeartbeatSecondsPath", frame: id)
         try checkSize(parameters, what: "task input", state: state.name)
 
         let (resourceType, resourceName) = resource.historyResourceTypeAndName
@@ -50,8 +50,8 @@ extension Execution {
     }
 
     /// A positive whole number of seconds from TimeoutSeconds(Path) / HeartbeatSeconds(Path).
-    mutating func seconds(_ source: NumberSource?, env: PathEnvironment, field: String) throws(StatesError) -> Int? {
-        guard let v = try resolveNumber(source, env: env) else { return nil }
+    mutating func seconds(_ source: NumberSource?, env: PathEnvironment, field: String, frame id: Int) throws(StatesError) -> Int? {
+        guard let v = try resolveNumber(source, env: env, field: field, frame: id) else { return nil }
         guard let n = v.intValue, n > 0 else {
             throw StatesError.runtime("The \(field) field refers to value \(v.serialized()) which is not a valid positive integer")
         }

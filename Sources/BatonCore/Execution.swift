@@ -38,6 +38,8 @@ public struct Execution: Sendable {
     /// The parts of the context object that never change, built once.
     let contextExecution: JSON
     let contextStateMachine: JSON
+    /// JSONata expressions compiled on first use (a memo: sharing it between copies is harmless).
+    let jsonataCache = JSONataCache()
 
     public init(machine: StateMachine, info: ExecutionInfo, limits: ExecutionLimits = .init()) {
         self.machine = machine

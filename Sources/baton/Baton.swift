@@ -6,6 +6,6 @@ struct Baton: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "Run Amazon States Language state machines: in process, or over RabbitMQ.",
-        subcommands: [RunCommand.self, ValidateCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, JSONataCommand.self, BenchCommand.self]
     )
 }

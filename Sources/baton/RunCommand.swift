@@ -103,7 +103,7 @@ func loadMachine(_ path: String) throws(CLIError) -> StateMachine {
     } catch {
         throw CLIError("\(path): not JSON: \(error)")
     }
-    switch DefinitionParser.parse(json: json) {
+    switch DefinitionParser.parse(json: json, options: .baton()) {
     case .success(let machine):
         return machine
     case .failure(let invalid):

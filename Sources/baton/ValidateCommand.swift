@@ -27,7 +27,7 @@ struct ValidateCommand: ParsableCommand {
             } catch {
                 throw CLIError("\(definition): not JSON: \(error)", exitCode: 2)
             }
-            switch DefinitionParser.parse(json: json, options: ValidationOptions(stateMachineType: kind)) {
+            switch DefinitionParser.parse(json: json, options: .baton(kind)) {
             case .success:
                 return
             case .failure(let invalid):

@@ -1,7 +1,7 @@
 /// The message digests `States.Hash` offers (MD5, SHA-1, SHA-256, SHA-384, SHA-512), in pure Swift.
-enum Digest {
+public enum Digest {
     /// The lowercase hex digest of `data` with `algorithm` as AWS names it, or nil for an unknown name.
-    static func hex(_ data: [UInt8], algorithm: String) -> String? {
+    public static func hex(_ data: [UInt8], algorithm: String) -> String? {
         let bytes: [UInt8]
         switch algorithm {
         case "MD5": bytes = md5(data)
