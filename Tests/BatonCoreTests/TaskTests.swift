@@ -146,7 +146,10 @@ struct TaskTests {
         #expect(Set(run.openTimers.map(\.dueAt)) == [Drive.t0 + 60_000, Drive.t0 + 20_000])
     }
 
-    @Test("HeartbeatSeconds elapsing without a heartbeat fails the Task with States.HeartbeatTimeout")
+    // AWS records a heartbeat expiry as TaskTimedOut with error States.Timeout, and the execution fails with
+    // States.Timeout (localstack/localstack tests/aws/services/stepfunctions/v2/timeouts/test_heartbeats.snapshot.json,
+    // test_heartbeat_timeout, validated against AWS). States.HeartbeatTimeout exists only to be named in Retry/Catch.
+    @Test("HeartbeatSeconds elapsing without a heartbeat times the Task out: TaskTimedOut with States.Timeout, as AWS records it")
     func heartbeatExpires() throws {
         var run = try Drive(#"""
             {"StartAt": "T", "States": {"T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage",
@@ -155,8 +158,41 @@ struct TaskTests {
         let timer = try run.fireNextTimer()
         #expect(timer.dueAt == Drive.t0 + 10_000)
         #expect(run.status == .failed)
-        #expect(run.result?.error == "States.HeartbeatTimeout")
-        #expect(run.types.contains("TaskTimedOut"))
+        #expect(run.types.suffix(2) == ["TaskTimedOut", "ExecutionFailed"])
+        if case .taskFailed(_, _, let error, let cause)? = run.events(.taskTimedOut).first?.details {
+            #expect(error == "States.Timeout")
+            #expect(cause == nil)
+        } else {
+            Issue.record("no TaskTimedOut with an error")
+        }
+        #expect(run.result?.error == "States.Timeout")
+        #expect(run.result?.cause == nil)
+    }
+
+    @Test("a Catch naming States.HeartbeatTimeout catches a heartbeat expiry")
+    func heartbeatCaughtByName() throws {
+        var run = try Drive(#"""
+            {"StartAt": "T", "States": {
+              "T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "HeartbeatSeconds": 10, "End": true,
+                    "Catch": [{"ErrorEquals": ["States.HeartbeatTimeout"], "Next": "R"}]},
+              "R": {"Type": "Pass", "Result": "caught", "End": true}}}
+            """#)
+        try run.fireNextTimer()
+        #expect(run.status == .succeeded)
+        #expect(run.output == "caught")
+    }
+
+    @Test("a Catch naming States.Timeout catches a heartbeat expiry too, since that is the error AWS reports")
+    func heartbeatCaughtAsTimeout() throws {
+        var run = try Drive(#"""
+            {"StartAt": "T", "States": {
+              "T": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "HeartbeatSeconds": 10, "End": true,
+                    "Catch": [{"ErrorEquals": ["States.Timeout"], "Next": "R"}]},
+              "R": {"Type": "Pass", "Result": "caught", "End": true}}}
+            """#)
+        try run.fireNextTimer()
+        #expect(run.status == .succeeded)
+        #expect(run.output == "caught")
     }
 
     @Test("a heartbeat re-arms the heartbeat timer from now; the old timer is then stale and changes nothing")
@@ -180,7 +216,8 @@ struct TaskTests {
         let newTimer = try #require(rearmed.first)
         run.fire(newTimer.id)
         #expect(run.status == .failed)
-        #expect(run.result?.error == "States.HeartbeatTimeout")
+        #expect(run.lastStep.events.first?.type == .taskTimedOut)
+        #expect(run.lastStep.events.first?.timestamp == Drive.t0 + 16_000)
     }
 
     @Test("a heartbeat for a Task without HeartbeatSeconds arms nothing")
