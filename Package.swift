@@ -16,10 +16,14 @@ let package = Package(
         .library(name: "BatonJSONata", targets: ["BatonJSONata"]),
         .executable(name: "baton-jsonata", targets: ["baton-jsonata"]),
         .library(name: "BatonAMQP", targets: ["BatonAMQP"]),
+        .library(name: "BatonEngine", targets: ["BatonEngine"]),
+        .library(name: "BatonWorker", targets: ["BatonWorker"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // The language: JSON, paths, intrinsics, Choice rules, the ASL model, parser and validator. Pure.
@@ -42,18 +46,41 @@ let package = Package(
         .target(name: "BatonAMQP", dependencies: ["CRabbitMQ"], swiftSettings: swiftSettings),
         // The interpreter as a pure state machine. No I/O, clock or randomness.
         .target(name: "BatonCore", dependencies: ["BatonLanguage", "BatonJSONata"], swiftSettings: swiftSettings),
+        // The shell around the core: executions, their timers and tasks, behind store and transport ports.
+        .target(
+            name: "BatonEngine",
+            dependencies: ["BatonCore", "BatonLanguage", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // The RabbitMQ transport: topology, consumers, the timer ladder, publishing with confirms.
+        .target(
+            name: "BatonBroker",
+            dependencies: ["BatonEngine", "BatonAMQP", "BatonLanguage", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // The Swift worker SDK: a handler per queue, heartbeats, graceful stop. Never the interpreter.
+        .target(
+            name: "BatonWorker",
+            dependencies: ["BatonAMQP", "BatonLanguage", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // The command line: a thin shell.
         .executableTarget(
             name: "baton",
             dependencies: [
-                "BatonLanguage", "BatonCore", "BatonJSONata",
+                "BatonLanguage", "BatonCore", "BatonJSONata", "BatonEngine", "BatonBroker", "BatonWorker", "BatonAMQP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "BatonLanguageTests", dependencies: ["BatonLanguage"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonJSONataTests", dependencies: ["BatonJSONata"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore", "BatonLanguage"], swiftSettings: swiftSettings),
+        .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonCore", "BatonLanguage"], swiftSettings: swiftSettings),
+        .testTarget(name: "BatonBrokerTests", dependencies: ["BatonBroker", "BatonEngine", "BatonAMQP", "BatonLanguage", "BatonWorker"], swiftSettings: swiftSettings),
+        .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker", "BatonAMQP", "BatonLanguage"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonAMQPTests", dependencies: ["BatonAMQP"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonCLITests", dependencies: ["BatonLanguage", "baton"], swiftSettings: swiftSettings),
     ]

@@ -1,0 +1,2 @@
+/// The RabbitMQ transport of the orchestrator.
+public enum BatonBrokerModule {}

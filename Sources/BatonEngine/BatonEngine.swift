@@ -1,0 +1,2 @@
+/// The shell around the interpreter.
+public enum BatonEngineModule {}

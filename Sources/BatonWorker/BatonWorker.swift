@@ -1,0 +1,2 @@
+/// The Swift worker SDK.
+public enum BatonWorkerModule {}
