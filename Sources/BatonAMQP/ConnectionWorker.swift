@@ -277,27 +277,46 @@ final class ConnectionWorker: @unchecked Sendable {
             }
             throw error.error
         }
-        do {
+        do throws(WireError) {
             try openChannel(Self.publishChannel)
             _ = amqp_confirm_select(c, Self.publishChannel)
             try check(amqp_get_rpc_reply(c), channel: Self.publishChannel, context: "confirm.select")
             try openChannel(Self.declareChannel)
             for topology in topologies {
+                var failure: WireError?
                 do {
                     try declareOnWire(topology)
-                } catch where !error.isConnectionLevel {
+                } catch {
+                    if error.isConnectionLevel { failure = error }
                     logger.log(.error, "re-declaring topology after reconnect failed", ["error": error.error.description])
                 }
+                if let failure { throw failure }
             }
             for id in consumers.keys.sorted() {
                 guard let consumer = consumers[id], !consumer.cancelled else { continue }
+                var failure: WireError?
                 do {
                     try startConsumer(consumer)
-                } catch where !error.isConnectionLevel {
-                    logger.log(.error, "resuming a consumer after reconnect failed", ["queue": consumer.spec.queue, "error": error.error.description])
-                    consumers[id] = nil
-                    consumer.spec.continuation.finish(throwing: error.error)
+                } catch {
+                    if !error.isConnectionLevel {
+                        logger.log(.error, "resuming a consumer after reconnect failed",
+                                   ["queue": consumer.spec.queue, "error": error.error.description])
+                        consumers[id] = nil
+                        consumer.spec.continuation.finish(throwing: error.error)
+                    } else if error.isTimeout {
+                        // A queue whose broker side is stuck (seen: a quorum queue declared < 1 s before a crash)
+                        // would otherwise keep the whole connection from coming back: drop that consumer.
+                        logger.log(.error, "the broker did not answer basic.consume after reconnect; dropping the consumer",
+                                   ["queue": consumer.spec.queue])
+                        consumers[id] = nil
+                        consumer.spec.continuation.finish(throwing: AMQPError(
+                            .consumerCancelled, "could not resume consuming \(consumer.spec.queue): the broker did not answer in time"))
+                        failure = error
+                    } else {
+                        failure = error
+                    }
                 }
+                if let failure { throw failure }
             }
         } catch {
             throw error.error
@@ -591,7 +610,8 @@ final class ConnectionWorker: @unchecked Sendable {
         case AMQP_RESPONSE_NORMAL:
             return
         case AMQP_RESPONSE_LIBRARY_EXCEPTION:
-            throw WireError(AMQPError(.connectionLost, "\(context): \(Self.statusText(reply.library_error))"), connectionLevel: true)
+            throw WireError(AMQPError(.connectionLost, "\(context): \(Self.statusText(reply.library_error))"), connectionLevel: true,
+                            timeout: reply.library_error == AMQP_STATUS_TIMEOUT.rawValue)
         case AMQP_RESPONSE_SERVER_EXCEPTION:
             let error = Self.closeError(reply.reply, context: context)
             if reply.reply.id == AMQP_CHANNEL_CLOSE_METHOD, let c = connection {
@@ -661,9 +681,12 @@ final class ConsumerState {
 struct WireError: Error {
     let error: AMQPError
     let isConnectionLevel: Bool
+    /// A synchronous method got no answer in time (rabbitmq-c then closes the connection).
+    let isTimeout: Bool
 
-    init(_ error: AMQPError, connectionLevel: Bool) {
+    init(_ error: AMQPError, connectionLevel: Bool, timeout: Bool = false) {
         self.error = error
         self.isConnectionLevel = connectionLevel
+        self.isTimeout = timeout
     }
 }

@@ -199,7 +199,7 @@ func uniqueName(_ prefix: String) -> String {
 final class Inbox: @unchecked Sendable {
     private let lock = NSLock()
     private var buffer: [AMQPDelivery] = []
-    private var failure: (any Error)?
+    private var failureValue: (any Error)?
     private var ended = false
     private var task: Task<Void, Never>?
 
@@ -219,13 +219,19 @@ final class Inbox: @unchecked Sendable {
     }
 
     private func finish(_ error: (any Error)?) {
-        lock.lock(); ended = true; failure = error; lock.unlock()
+        lock.lock(); ended = true; failureValue = error; lock.unlock()
     }
 
     /// Deliveries received and not yet taken.
     var pending: Int {
         lock.lock(); defer { lock.unlock() }
         return buffer.count
+    }
+
+    /// The error the consumer's sequence ended with, if any.
+    var failure: (any Error)? {
+        lock.lock(); defer { lock.unlock() }
+        return failureValue
     }
 
     /// Whether the consumer's sequence has ended.
