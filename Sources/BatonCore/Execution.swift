@@ -31,7 +31,8 @@ public struct Execution: Sendable {
     var nextSerial = 0
     var lastEventId = 0
     var random: DeterministicRandom
-    let tokenPrefix: String
+    /// The start of every task token this execution issues (random, from its seed).
+    public let tokenPrefix: String
     var now: Millis = 0
     var step = Step()
     var runnable: [Int] = []
@@ -107,6 +108,12 @@ public struct Execution: Sendable {
 
     /// The tokens of the tasks the execution waits for.
     public var pendingTaskTokens: [String] { Array(tasks.keys) }
+
+    /// True while the execution waits for the task with this token.
+    public func isPending(token: String) -> Bool { tasks[token] != nil }
+
+    /// True while a timer with this id still matters.
+    public func isArmed(timer id: String) -> Bool { timers[id] != nil }
 
     mutating func begin(_ now: Millis) {
         self.now = max(now, self.now)

@@ -1,4 +1,5 @@
 import BatonCore
+import BatonEngine
 import BatonLanguage
 
 /// How a mocked task answers: its input back, a fixed value, or an error.
@@ -65,93 +66,28 @@ struct MockAnswers {
         return list[min(n, list.count - 1)]
     }
 
-    /// Answers a task request as the resource would, shaping Lambda results as AWS does.
-    mutating func answer(_ request: TaskRequest, now: Millis) -> ExecutionEvent {
+    /// Answers a task request as its worker would, with the queue and result shapes the orchestrator uses.
+    mutating func answer(_ request: TaskRequest, now: Millis, routing: ResourceRouting = .init()) -> ExecutionEvent {
         let token = request.token
-        switch request.resource {
-        case .lambdaFunction(_, let name):
-            return plain(token, name: name, input: request.input)
-        case .service(_, "lambda", "invoke", _):
-            let fn = request.input["FunctionName"]?.stringValue ?? ""
-            let name = Self.functionName(fn)
-            var payload = request.input["Payload"] ?? .object([:])
-            if case .string(let s) = payload, let parsed = try? JSONParser.parse(s) { payload = parsed }
-            guard let answer = next(for: name) else { return noMock(token, name) }
-            switch answer {
-            case .failure(let error, let cause):
-                // The Lambda integration re-serialises a JSON cause compactly, as AWS's Java service does.
-                let compact = cause.flatMap { try? JSONParser.parse($0) }.map { $0.serialized() } ?? cause
-                return .taskFailed(token: token, error: error, cause: compact)
-            case .identity:
-                return .taskSucceeded(token: token, output: Self.lambdaInvokeResult(payload, now: now))
-            case .value(let v):
-                return .taskSucceeded(token: token, output: Self.lambdaInvokeResult(v, now: now))
-            }
-        case .activity(_, let name), .rpcFunction(_, let name), .queue(_, let name):
-            return plain(token, name: name, input: request.input)
-        case .service(let arn, let service, let action, _):
-            if answers[arn] != nil { return plain(token, name: arn, input: request.input) }
-            return plain(token, name: "\(service):\(action)", input: request.input)
-        case .unknown(let arn):
-            return plain(token, name: arn, input: request.input)
+        guard let route = routing.route(resource: request.resource, input: request.input) else {
+            return noMock(token, request.resource.arn)
         }
-    }
-
-    private mutating func plain(_ token: String, name: String, input: JSON) -> ExecutionEvent {
+        var name = route.queue
+        if case .service(let arn, _, _, _) = request.resource, answers[arn] != nil { name = arn }
         guard let answer = next(for: name) else { return noMock(token, name) }
         switch answer {
-        case .identity: return .taskSucceeded(token: token, output: input)
-        case .value(let v): return .taskSucceeded(token: token, output: v)
-        case .failure(let error, let cause): return .taskFailed(token: token, error: error, cause: cause)
+        case .identity:
+            return .taskSucceeded(token: token, output: ResourceRouting.result(route.body, shape: route.shape, now: now))
+        case .value(let v):
+            return .taskSucceeded(token: token, output: ResourceRouting.result(v, shape: route.shape, now: now))
+        case .failure(let error, let cause):
+            return .taskFailed(token: token, error: error,
+                               cause: route.shape == .lambdaInvoke ? ResourceRouting.lambdaInvokeCause(cause) : cause)
         }
     }
 
     private func noMock(_ token: String, _ name: String) -> ExecutionEvent {
         .taskFailed(token: token, error: StatesError.Name.taskFailed,
                     cause: "No mock answer for the task resource '\(name)': add it to the mock file.")
-    }
-
-    /// `arn:aws:lambda:R:A:function:NAME[:QUALIFIER]`, `NAME:QUALIFIER` or `NAME` → `NAME`.
-    static func functionName(_ text: String) -> String {
-        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
-        if parts.count >= 7, parts[0] == "arn" { return parts[6] }
-        if let i = parts.firstIndex(of: "function"), i + 1 < parts.count { return parts[i + 1] }
-        return parts.first ?? text
-    }
-
-    /// The result of `arn:aws:states:::lambda:invoke`: the payload wrapped in Lambda's response.
-    static func lambdaInvokeResult(_ payload: JSON, now: Millis) -> JSON {
-        let length = String(pythonStyleLength(payload))
-        let date = JSON.string(Timestamps.format(now))
-        let all: JSON = [
-            "X-Amz-Executed-Version": ["$LATEST"], "x-amzn-Remapped-Content-Length": ["0"],
-            "Connection": ["keep-alive"], "x-amzn-RequestId": "x-amzn-RequestId", "Content-Length": [.string(length)],
-            "Date": date, "X-Amzn-Trace-Id": "X-Amzn-Trace-Id", "Content-Type": ["application/json"],
-        ]
-        let headers: JSON = [
-            "Connection": "keep-alive", "Content-Length": .string(length), "Content-Type": "application/json",
-            "Date": date, "X-Amz-Executed-Version": "$LATEST", "x-amzn-Remapped-Content-Length": "0",
-            "x-amzn-RequestId": "x-amzn-RequestId", "X-Amzn-Trace-Id": "X-Amzn-Trace-Id",
-        ]
-        return [
-            "ExecutedVersion": "$LATEST",
-            "Payload": payload,
-            "SdkHttpMetadata": ["AllHttpHeaders": all, "HttpHeaders": headers, "HttpStatusCode": 200],
-            "SdkResponseMetadata": ["RequestId": "RequestId"],
-            "StatusCode": 200,
-        ]
-    }
-
-    /// The byte length of the payload as a Python Lambda returns it (`json.dumps`, with ", " and ": ").
-    static func pythonStyleLength(_ v: JSON) -> Int {
-        switch v {
-        case .array(let a): return a.isEmpty ? 2 : 2 + a.map(pythonStyleLength).reduce(0, +) + 2 * (a.count - 1)
-        case .object(let o):
-            if o.isEmpty { return 2 }
-            var n = 2 + 2 * (o.count - 1)
-            for (k, e) in o { n += JSON.string(k).serialized().utf8.count + 2 + pythonStyleLength(e) }
-            return n
-        default: return v.serialized().utf8.count
-        }
     }
 }

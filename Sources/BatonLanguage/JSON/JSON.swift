@@ -84,6 +84,9 @@ extension JSON {
         return nil
     }
 
+    /// `{}`.
+    public static var emptyObject: JSON { .object(JSONObject()) }
+
     /// A number from a Double: integral values that fit become `.int`, others `.double`.
     public static func number(_ d: Double) -> JSON {
         if d.rounded() == d, abs(d) < 9.0e15 { return .int(Int(d)) }

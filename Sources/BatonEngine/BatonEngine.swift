@@ -1,2 +1,0 @@
-/// The shell around the interpreter.
-public enum BatonEngineModule {}

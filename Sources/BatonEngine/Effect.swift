@@ -1,0 +1,34 @@
+import BatonCore
+import BatonLanguage
+
+/// Where a synchronous start's result goes: the start message's `reply_to` and `correlation_id`.
+public struct ReplyAddress: Sendable, Hashable, Codable {
+    public var replyTo: String
+    public var correlationId: String
+
+    public init(replyTo: String, correlationId: String) {
+        self.replyTo = replyTo
+        self.correlationId = correlationId
+    }
+}
+
+/// A task to send to a worker, with everything its message carries.
+public struct TaskDispatch: Sendable, Hashable {
+    public var executionArn: String
+    public var request: TaskRequest
+    public var route: TaskRoute
+    /// When the task times out, epoch milliseconds, if it has a TimeoutSeconds.
+    public var deadline: Int64?
+    /// W3C trace context of the execution.
+    public var traceparent: String
+}
+
+/// What the engine asks its transport to do after an event was applied (and recorded).
+public enum Effect: Sendable, Hashable {
+    case publishTask(TaskDispatch)
+    case scheduleTimer(execution: String, timer: String, dueAt: Int64)
+    /// The final result of an execution started with a reply address.
+    case publishResult(ReplyAddress, body: JSON)
+    /// An execution status change for the events exchange.
+    case publishEvent(routingKey: String, body: JSON)
+}

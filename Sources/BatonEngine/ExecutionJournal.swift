@@ -1,0 +1,27 @@
+import BatonCore
+import BatonLanguage
+
+/// One fact the engine records before it acts on it: an execution started, or an event was applied to
+/// it at a time. Replaying the entries of an execution through the pure core rebuilds it exactly.
+public enum JournalEntry: Sendable {
+    case started(executionArn: String, stateMachine: String, name: String, input: JSON, seed: UInt64, at: Int64,
+                 replyTo: ReplyAddress?)
+    case applied(executionArn: String, event: ExecutionEvent, at: Int64)
+}
+
+/// Where the engine records what it did, durably before the incoming message is acked. SQLite and
+/// PostgreSQL journals implement it; the in-memory one serves tests and a broker-only deployment.
+public protocol ExecutionJournal: Sendable {
+    func append(_ entries: [JournalEntry]) async throws
+}
+
+/// A journal that keeps entries in memory (lost when the process ends).
+public actor InMemoryJournal: ExecutionJournal {
+    public private(set) var entries: [JournalEntry] = []
+
+    public init() {}
+
+    public func append(_ entries: [JournalEntry]) async throws {
+        self.entries.append(contentsOf: entries)
+    }
+}

@@ -1,0 +1,304 @@
+import BatonCore
+import BatonLanguage
+
+// The orchestrator: every running execution, driven by what arrives from outside.
+//
+//   start(request)            -> a new Execution (or the existing one, for a repeated name) runs until it waits
+//   taskAnswered(token, …)    -> the waiting task completes or fails; unknown token: TaskDoesNotExist;
+//                                a task that already ended: nil (stale: a duplicate or a late answer)
+//   timerFired(execution, id) -> a Wait ends, a retry starts, a task times out; a timer no longer armed: nil
+//   stop(executionArn, …)     -> the execution is aborted
+//   overdueTimers(now)        -> timers past due by the sweep margin that the broker has not delivered
+//
+// Each call applies one event to the pure core, records it in the journal, and returns the effects
+// (tasks to publish, timers to schedule, results and events to send) for the transport to carry out.
+
+/// Runs executions: starts them, feeds them answers and timers, and says what to send.
+public actor Orchestrator {
+    public let configuration: EngineConfiguration
+    public let routing: ResourceRouting
+    private var registry: StateMachineRegistry
+    private let journal: any ExecutionJournal
+    private let clock: @Sendable () -> Int64
+    private let seeds: @Sendable () -> UInt64
+
+    private var executions: [String: LiveExecution] = [:]
+    private var arnByTokenPrefix: [String: String] = [:]
+    private var runningCount = 0
+
+    /// An execution in memory: the core's state and what the engine keeps beside it.
+    struct LiveExecution {
+        var execution: Execution
+        var record: ExecutionRecord
+        var history: [HistoryEvent]
+        /// Armed timers and when they are due: what the sweep checks.
+        var timers: [String: Int64]
+        /// How each pending task's answer becomes its result.
+        var shapes: [String: TaskRoute.ResultShape]
+        var replyTo: [ReplyAddress]
+        var traceparent: String
+    }
+
+    public init(configuration: EngineConfiguration = .init(), registry: StateMachineRegistry = .init(),
+                routing: ResourceRouting = .init(), journal: any ExecutionJournal = InMemoryJournal(),
+                clock: @escaping @Sendable () -> Int64, seeds: @escaping @Sendable () -> UInt64) {
+        self.configuration = configuration
+        self.registry = registry
+        self.routing = routing
+        self.journal = journal
+        self.clock = clock
+        self.seeds = seeds
+    }
+
+    // MARK: State machines
+
+    /// Registers (or replaces) a state machine from its definition text.
+    @discardableResult
+    public func register(name: String, definition: String, type: String = "STANDARD",
+                         roleArn: String? = nil) throws(EngineError) -> StateMachineRecord {
+        let machine: StateMachine
+        switch DefinitionParser.parse(text: definition) {
+        case .success(let m): machine = m
+        case .failure(let invalid):
+            let text = invalid.diagnostics.map(\.description).joined(separator: "; ")
+            throw EngineError(.invalidDefinition, "Invalid State Machine Definition: '\(text)'")
+        }
+        let record = StateMachineRecord(name: name, arn: configuration.stateMachineArn(name), definition: definition,
+                                        machine: machine, type: type, roleArn: roleArn ?? configuration.defaultRoleArn,
+                                        creationDate: clock())
+        registry.put(record)
+        return record
+    }
+
+    public func stateMachine(_ nameOrArn: String) -> StateMachineRecord? { registry.find(nameOrArn) }
+
+    public var stateMachines: [StateMachineRecord] { registry.all }
+
+    // MARK: Executions
+
+    /// A request to start an execution.
+    public struct StartRequest: Sendable {
+        public var stateMachine: String
+        public var name: String?
+        public var input: JSON
+        public var replyTo: ReplyAddress?
+
+        public init(stateMachine: String, name: String? = nil, input: JSON = .emptyObject, replyTo: ReplyAddress? = nil) {
+            self.stateMachine = stateMachine
+            self.name = name
+            self.input = input
+            self.replyTo = replyTo
+        }
+    }
+
+    /// Starts an execution, or answers for the existing one when the name was used with the same input.
+    public func start(_ request: StartRequest) async throws -> (ExecutionRecord, [Effect]) {
+        guard let sm = registry.find(request.stateMachine) else {
+            throw EngineError(.stateMachineDoesNotExist, "State Machine Does Not Exist: '\(request.stateMachine)'")
+        }
+        let seed = seeds()
+        var seedRandom = DeterministicRandom(seed: seed)
+        let name = request.name ?? seedRandom.uuid()
+        guard Self.isValidName(name) else {
+            throw EngineError(.invalidName, "Invalid Name: '\(name)'")
+        }
+        let arn = configuration.executionArn(machine: sm.name, name: name)
+        if var existing = executions[arn] {
+            guard existing.record.input == request.input else {
+                throw EngineError(.executionAlreadyExists, "Execution Already Exists: '\(arn)'")
+            }
+            var effects: [Effect] = []
+            if let reply = request.replyTo {
+                if existing.record.status == .running {
+                    existing.replyTo.append(reply)
+                    executions[arn] = existing
+                } else {
+                    effects.append(.publishResult(reply, body: existing.record.resultBody()))
+                }
+            }
+            return (existing.record, effects)
+        }
+        let now = clock()
+        try await journal.append([.started(executionArn: arn, stateMachine: sm.name, name: name, input: request.input,
+                                           seed: seed, at: now, replyTo: request.replyTo)])
+        let info = ExecutionInfo(executionArn: arn, name: name, stateMachineArn: sm.arn, stateMachineName: sm.name,
+                                 roleArn: sm.roleArn, region: configuration.region, startTime: now,
+                                 input: request.input, seed: seed)
+        var execution = Execution(machine: sm.machine, info: info, limits: configuration.limits)
+        let record = ExecutionRecord(executionArn: arn, stateMachineArn: sm.arn, stateMachineName: sm.name, name: name,
+                                     status: .running, startDate: now, input: request.input)
+        let trace = Self.traceparent(&seedRandom)
+        arnByTokenPrefix[execution.tokenPrefix] = arn
+        runningCount += 1
+        let step = execution.start(now: now)
+        executions[arn] = LiveExecution(execution: execution, record: record, history: [], timers: [:], shapes: [:],
+                                        replyTo: request.replyTo.map { [$0] } ?? [], traceparent: trace)
+        var effects: [Effect] = [.publishEvent(routingKey: "execution.RUNNING.\(sm.name)", body: record.eventDetail())]
+        effects += absorb(arn, step, now: now)
+        return (executions[arn]?.record ?? record, effects)
+    }
+
+    /// How a worker answered a task.
+    public enum TaskAnswer: Sendable {
+        case succeeded(JSON)
+        case failed(error: String, cause: String?)
+        case heartbeat
+    }
+
+    /// Applies a worker's answer. Throws TaskDoesNotExist for a token no execution issued; returns nil
+    /// when the task already ended (a duplicate or late answer), which changes nothing.
+    public func taskAnswered(token: String, _ answer: TaskAnswer) async throws -> [Effect]? {
+        guard let arn = executionArn(ofToken: token), var live = executions[arn] else {
+            throw EngineError(.taskDoesNotExist, "Task Does Not Exist: no execution issued this token")
+        }
+        guard live.execution.status == .running, live.execution.isPending(token: token) else { return nil }
+        let now = clock()
+        let event: ExecutionEvent
+        switch answer {
+        case .succeeded(let output):
+            let shape = live.shapes[token] ?? .asIs
+            event = .taskSucceeded(token: token, output: ResourceRouting.result(output, shape: shape, now: now))
+        case .failed(let error, let cause):
+            let shape = live.shapes[token] ?? .asIs
+            event = .taskFailed(token: token, error: error,
+                                cause: shape == .lambdaInvoke ? ResourceRouting.lambdaInvokeCause(cause) : cause)
+        case .heartbeat:
+            event = .taskHeartbeat(token: token)
+        }
+        try await journal.append([.applied(executionArn: arn, event: event, at: now)])
+        if case .heartbeat = answer {} else { live.shapes[token] = nil }
+        let step = live.execution.handle(event, now: now)
+        executions[arn] = live
+        return absorb(arn, step, now: now)
+    }
+
+    /// Applies a timer that came due. Returns nil when it no longer matters (a duplicate, or its task
+    /// already answered), which changes nothing.
+    public func timerFired(execution arn: String, timer: String) async throws -> [Effect]? {
+        guard var live = executions[arn], live.timers.removeValue(forKey: timer) != nil,
+              live.execution.status == .running, live.execution.isArmed(timer: timer) else { return nil }
+        let now = clock()
+        try await journal.append([.applied(executionArn: arn, event: .timerFired(id: timer), at: now)])
+        let step = live.execution.handle(.timerFired(id: timer), now: now)
+        executions[arn] = live
+        return absorb(arn, step, now: now)
+    }
+
+    /// Stops a running execution (ABORTED).
+    public func stop(executionArn arn: String, error: String?, cause: String?) async throws -> [Effect] {
+        guard var live = executions[arn] else {
+            throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(arn)'")
+        }
+        guard live.execution.status == .running else { return [] }
+        let now = clock()
+        let event = ExecutionEvent.stopRequested(error: error, cause: cause)
+        try await journal.append([.applied(executionArn: arn, event: event, at: now)])
+        let step = live.execution.handle(event, now: now)
+        executions[arn] = live
+        return absorb(arn, step, now: now)
+    }
+
+    /// Timers due more than the sweep margin ago that are still armed: the broker lost or delayed them.
+    public func overdueTimers() -> [(execution: String, timer: String)] {
+        let limit = clock() - configuration.timerSweepMarginMilliseconds
+        var out: [(String, String)] = []
+        for (arn, live) in executions where live.execution.status == .running {
+            for (id, due) in live.timers where due < limit { out.append((arn, id)) }
+        }
+        return out
+    }
+
+    /// Every armed timer: what a restarted transport schedules again.
+    public func armedTimers() -> [(execution: String, timer: String, dueAt: Int64)] {
+        var out: [(String, String, Int64)] = []
+        for (arn, live) in executions where live.execution.status == .running {
+            for (id, due) in live.timers { out.append((arn, id, due)) }
+        }
+        return out
+    }
+
+    public func describe(_ arn: String) -> ExecutionRecord? { executions[arn]?.record }
+
+    public func history(_ arn: String) -> [HistoryEvent]? { executions[arn]?.history }
+
+    public func listExecutions(stateMachine: String? = nil, status: ExecutionStatus? = nil) -> [ExecutionRecord] {
+        let smArn = stateMachine.flatMap { registry.find($0)?.arn }
+        return executions.values.map(\.record)
+            .filter { (smArn == nil || $0.stateMachineArn == smArn) && (status == nil || $0.status == status) }
+            .sorted { $0.startDate > $1.startDate }
+    }
+
+    /// How many executions are running now.
+    public var running: Int { runningCount }
+
+    // MARK: Effects
+
+    /// Records what a step produced and turns its commands into effects.
+    private func absorb(_ arn: String, _ step: Step, now: Int64) -> [Effect] {
+        guard var live = executions[arn] else { return [] }
+        live.history.append(contentsOf: step.events)
+        var effects: [Effect] = []
+        var followUps: [ExecutionEvent] = []
+        for command in step.commands {
+            switch command {
+            case .publishTask(let request):
+                guard let route = routing.route(resource: request.resource, input: request.input) else {
+                    followUps.append(.taskFailed(token: request.token, error: StatesError.Name.taskFailed,
+                                                 cause: "The resource '\(request.resource.arn)' is not supported by Baton yet."))
+                    continue
+                }
+                live.shapes[request.token] = route.shape
+                let deadline = request.timeoutSeconds.map { now + Int64($0) * 1000 }
+                effects.append(.publishTask(TaskDispatch(executionArn: arn, request: request, route: route,
+                                                         deadline: deadline, traceparent: live.traceparent)))
+            case .startTimer(let id, let due):
+                live.timers[id] = due
+                effects.append(.scheduleTimer(execution: arn, timer: id, dueAt: due))
+            case .finish(let result):
+                live.record.status = result.status
+                live.record.stopDate = now
+                live.record.output = result.output
+                live.record.error = result.error
+                live.record.cause = result.cause
+                live.timers.removeAll()
+                live.shapes.removeAll()
+                runningCount -= 1
+                effects.append(.publishEvent(routingKey: "execution.\(result.status.rawValue).\(live.record.stateMachineName)",
+                                             body: live.record.eventDetail()))
+                for reply in live.replyTo {
+                    effects.append(.publishResult(reply, body: live.record.resultBody()))
+                }
+                live.replyTo.removeAll()
+            }
+        }
+        executions[arn] = live
+        for event in followUps {
+            guard var again = executions[arn], again.execution.status == .running else { break }
+            let step = again.execution.handle(event, now: now)
+            executions[arn] = again
+            effects += absorb(arn, step, now: now)
+        }
+        return effects
+    }
+
+    private func executionArn(ofToken token: String) -> String? {
+        guard let dash = token.firstIndex(of: "-") else { return nil }
+        return arnByTokenPrefix[String(token[..<dash])]
+    }
+
+    /// AWS's rule for execution names: 1–80 characters, none of whitespace, wildcards, brackets or control characters.
+    static func isValidName(_ name: String) -> Bool {
+        guard !name.isEmpty, name.count <= 80 else { return false }
+        let forbidden = Set("<>{}[]?*\"#%\\^|~`$&,;:/ \t\n\r")
+        return !name.contains { forbidden.contains($0) || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) }
+    }
+
+    /// A W3C `traceparent` with a trace id and span id drawn from the execution's seed.
+    static func traceparent(_ random: inout DeterministicRandom) -> String {
+        func hex(_ v: UInt64) -> String {
+            let s = String(v, radix: 16)
+            return String(repeating: "0", count: 16 - s.count) + s
+        }
+        return "00-\(hex(random.next()))\(hex(random.next()))-\(hex(random.next()))-01"
+    }
+}

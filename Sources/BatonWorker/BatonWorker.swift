@@ -1,2 +1,0 @@
-/// The Swift worker SDK.
-public enum BatonWorkerModule {}
