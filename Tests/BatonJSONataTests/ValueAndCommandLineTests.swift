@@ -1,0 +1,59 @@
+import BatonJSONata
+import Foundation
+import Testing
+
+@Suite("JSON values and the command line")
+struct ValueAndCommandLineTests {
+    @Test("JSON text round-trips with key order kept and integers printed without .0")
+    func roundTrip() throws {
+        let v = try JSONataValue.parse(json: #"{"b": 1.0, "a": [true, null, "x\n"], "c": 1.5e3}"#)
+        #expect(v.jsonText() == #"{"b":1,"a":[true,null,"x\n"],"c":1500}"#)
+    }
+
+    @Test("invalid JSON is rejected")
+    func invalidJSON() {
+        #expect(throws: JSONataError.self) { try JSONataValue.parse(json: "{") }
+    }
+
+    @Test("undefined and null results are different")
+    func undefinedVersusNull() throws {
+        #expect(try run("nothing", "{}") == nil)
+        #expect(try run("null") == "null")
+    }
+
+    @Test("the command prints the result, or nothing for undefined")
+    func commandSuccess() throws {
+        var out = "", err = ""
+        #expect(JSONataCommandLine.run(arguments: ["1 + 1"], environment: [:], stdout: &out, stderr: &err) == 0)
+        #expect(out == "2\n")
+        out = ""
+        #expect(JSONataCommandLine.run(arguments: ["nothing"], environment: [:], stdout: &out, stderr: &err) == 0)
+        #expect(out.isEmpty)
+    }
+
+    @Test("the command reads files, treats an empty input file as no input and honours limits")
+    func commandFiles() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("jsonata-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let expr = dir.appendingPathComponent("e.jsonata"), input = dir.appendingPathComponent("in.json"), binds = dir.appendingPathComponent("b.json")
+        try "$exists($) & ':' & $x".write(to: expr, atomically: true, encoding: .utf8)
+        try "".write(to: input, atomically: true, encoding: .utf8)
+        try #"{"x": "y"}"#.write(to: binds, atomically: true, encoding: .utf8)
+        var out = "", err = ""
+        let args = ["--expr-file", expr.path, "--input", input.path, "--bindings", binds.path]
+        #expect(JSONataCommandLine.run(arguments: args, environment: [:], stdout: &out, stderr: &err) == 0)
+        #expect(out == "\"false:y\"\n")
+        out = ""
+        let loop = ["($f := function(){ $f() }; $f())"]
+        #expect(JSONataCommandLine.run(arguments: loop, environment: ["JSONATA_TIMELIMIT_MS": "100", "JSONATA_DEPTH": "50"], stdout: &out, stderr: &err) == 1)
+        #expect(err.hasPrefix("U1001 "))
+    }
+
+    @Test("the command reports errors with the code as the first word on stderr")
+    func commandError() {
+        var out = "", err = ""
+        #expect(JSONataCommandLine.run(arguments: ["$number('x')"], environment: [:], stdout: &out, stderr: &err) == 1)
+        #expect(err.hasPrefix("D3030 "))
+    }
+}
