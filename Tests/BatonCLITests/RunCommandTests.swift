@@ -268,3 +268,66 @@ struct RunShapeTests {
         #expect(o["error"] == "States.Timeout")
     }
 }
+
+@Suite("baton run: values, clocks and the bench")
+struct RunValueTests {
+    private static let pass = #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "End": true}}}"#
+
+    @Test("the input's big integers and unicode come back unchanged")
+    func valuesKept() throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", Self.pass)
+        let r = try s.baton("run", def, "--input", #"{"big": 12345678901234567890, "neg": -98765432109876543210, "u": "é😀\u0001", "i": 3}"#)
+        #expect(r.stdout.contains("12345678901234567890"))
+        #expect(r.stdout.contains("-98765432109876543210"))
+        let o = try r.json()
+        #expect(o["output"]?["u"] == "é😀\u{1}")
+        #expect(o["output"]?["i"] == 3)
+    }
+
+    @Test("what baton prints is always valid JSON, even for a number beyond a double's range", arguments: ["1e400", "-1e400", "1.5e999"])
+    func hugeNumbersStayJSON(number: String) throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", Self.pass)
+        let r = try s.baton("run", def, "--input", #"{"x": \#(number)}"#)
+        #expect(r.exited)
+        if r.status == 0 {
+            // Foundation's parser is strict: it refuses Infinity and NaN, which are not JSON.
+            let parsed = try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))
+            #expect(parsed != nil, "not JSON: \(r.stdout)")
+            #expect(!r.stdout.contains("Infinity") && !r.stdout.contains("NaN"), "stdout: \(r.stdout)")
+        } else {
+            expectOneLineRefusal(r)
+        }
+    }
+
+    @Test("an input that is not an object is still an input", arguments: ["[1, 2]", "\"text\"", "7", "null"])
+    func nonObjectInput(input: String) throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", Self.pass)
+        let r = try s.baton("run", def, "--input", input)
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        #expect(try r.json()["output"] == (try JSONParser.parse(input)))
+    }
+
+    @Test("without --virtual-time a Wait takes its time on the real clock")
+    func realClock() throws {
+        let s = try Scratch()
+        let def = try s.write("w.json", #"{"StartAt": "W", "States": {"W": {"Type": "Wait", "Seconds": 1, "End": true}}}"#)
+        let began = Date()
+        let r = try s.baton("run", def)
+        #expect(Date().timeIntervalSince(began) >= 1.0)
+        #expect(try r.json()["status"] == "SUCCEEDED")
+    }
+
+    @Test("baton bench runs a scenario without the reference and prints its figures; an unknown scenario is one line, exit 2")
+    func bench() throws {
+        let s = try Scratch()
+        let r = try s.baton("bench", "--no-peer", "--seconds", "0.01", "chain1000")
+        #expect(r.status == 0, "stderr: \(r.stderr)")
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines.last?.hasPrefix("chain1000") == true)
+        expectOneLineRefusal(try s.baton("bench", "--no-peer", "nonsense"), status: 2, mentioning: ["nonsense"])
+    }
+}
