@@ -16,6 +16,8 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var heartbeatSeconds: Int = 10
     /// Time allowed to open the socket, finish the handshake, and for each synchronous AMQP method.
     public var timeout: Duration = .seconds(10)
+    /// How long a publish waits for its confirm before failing with `publishTimedOut` (the broker may still take it).
+    public var confirmTimeout: Duration = .seconds(30)
     /// Maximum frame size proposed to the broker.
     public var frameMax: Int = 131_072
     /// How long to wait between reconnection attempts.

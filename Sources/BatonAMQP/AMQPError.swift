@@ -22,6 +22,8 @@ public struct AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let closed = Code(rawValue: "AMQP.Closed")
         /// The broker answered a publish with `basic.nack`: it did not take responsibility for the message.
         public static let publishNacked = Code(rawValue: "AMQP.PublishNacked")
+        /// No confirm came within `AMQPConfiguration.confirmTimeout`; the broker may or may not have the message.
+        public static let publishTimedOut = Code(rawValue: "AMQP.PublishTimedOut")
         /// A declaration conflicts with what exists (AMQP 406 PRECONDITION_FAILED).
         public static let preconditionFailed = Code(rawValue: "AMQP.PreconditionFailed")
         /// An entity the operation refers to does not exist (AMQP 404 NOT_FOUND).
@@ -51,7 +53,7 @@ public struct AMQPError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether trying the same operation again later may succeed.
     public var isRetryable: Bool {
         switch code {
-        case .connectionLost, .notConnected, .connectionFailed, .publishNacked: true
+        case .connectionLost, .notConnected, .connectionFailed, .publishNacked, .publishTimedOut: true
         default: false
         }
     }

@@ -7,14 +7,15 @@
 //   ack(tag, multiple: true)      every waiter with sequence number ≤ tag succeeds
 //   nack(tag, multiple)           same selection, the waiters fail (broker refused)
 //   reset()                       every waiter is returned (to fail: outcome unknown); numbering restarts at 1
+//   expire(now)                   waiters whose deadline passed are returned (to fail: no confirm in time)
 //
 // Acks for unknown tags (already settled, or from before a reset) are ignored.
 
 /// Tracks unconfirmed publishes by sequence number, settling them on `basic.ack` / `basic.nack` (handles `multiple`).
 struct ConfirmTracker<Waiter> {
     private var nextSequence: UInt64 = 1
-    /// Waiters by sequence number.
-    private var pending: [UInt64: Waiter] = [:]
+    /// Waiters and their deadlines by sequence number.
+    private var pending: [UInt64: (waiter: Waiter, deadline: ContinuousClock.Instant)] = [:]
     /// Sequence numbers in publish order; entries already settled are skipped lazily.
     private var order: [UInt64] = []
     private var orderStart = 0
@@ -25,11 +26,11 @@ struct ConfirmTracker<Waiter> {
     /// The sequence number the next publish will get.
     var upcomingSequence: UInt64 { nextSequence }
 
-    /// Records a publish and returns its sequence number.
-    mutating func published(_ waiter: Waiter) -> UInt64 {
+    /// Records a publish that must be confirmed before `deadline` and returns its sequence number.
+    mutating func published(_ waiter: Waiter, deadline: ContinuousClock.Instant = .now + .seconds(86_400)) -> UInt64 {
         let sequence = nextSequence
         nextSequence += 1
-        pending[sequence] = waiter
+        pending[sequence] = (waiter, deadline)
         order.append(sequence)
         return sequence
     }
@@ -37,13 +38,13 @@ struct ConfirmTracker<Waiter> {
     /// Settles what a `basic.ack` or `basic.nack` covers and returns those waiters, oldest first.
     mutating func settle(tag: UInt64, multiple: Bool) -> [Waiter] {
         guard multiple else {
-            guard let waiter = pending.removeValue(forKey: tag) else { return [] }
+            guard let entry = pending.removeValue(forKey: tag) else { return [] }
             compact()
-            return [waiter]
+            return [entry.waiter]
         }
         var settled: [Waiter] = []
         while orderStart < order.count, order[orderStart] <= tag {
-            if let waiter = pending.removeValue(forKey: order[orderStart]) { settled.append(waiter) }
+            if let entry = pending.removeValue(forKey: order[orderStart]) { settled.append(entry.waiter) }
             orderStart += 1
         }
         compact()
@@ -54,13 +55,40 @@ struct ConfirmTracker<Waiter> {
     mutating func reset() -> [Waiter] {
         var unsettled: [Waiter] = []
         for sequence in order[orderStart...] {
-            if let waiter = pending.removeValue(forKey: sequence) { unsettled.append(waiter) }
+            if let entry = pending.removeValue(forKey: sequence) { unsettled.append(entry.waiter) }
         }
         nextSequence = 1
         pending = [:]
         order = []
         orderStart = 0
         return unsettled
+    }
+
+    /// Removes and returns the waiters whose deadline is before `now`, oldest first.
+    /// Deadlines grow with the sequence number, so only the oldest entries are looked at.
+    mutating func expire(now: ContinuousClock.Instant) -> [Waiter] {
+        var expired: [Waiter] = []
+        while orderStart < order.count {
+            let sequence = order[orderStart]
+            if let entry = pending[sequence] {
+                guard entry.deadline < now else { break }
+                pending[sequence] = nil
+                expired.append(entry.waiter)
+            }
+            orderStart += 1
+        }
+        compact()
+        return expired
+    }
+
+    /// The earliest deadline among unsettled publishes.
+    var nextDeadline: ContinuousClock.Instant? {
+        var index = orderStart
+        while index < order.count {
+            if let entry = pending[order[index]] { return entry.deadline }
+            index += 1
+        }
+        return nil
     }
 
     private mutating func compact() {

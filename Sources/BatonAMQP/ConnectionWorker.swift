@@ -91,6 +91,7 @@ final class ConnectionWorker: @unchecked Sendable {
             }
             for command in mailbox.take() { handle(command) }
             if connection != nil { pumpIncoming() }
+            expireConfirms()
             if let deadline = closeDeadline, connection == nil || confirms.count == 0 || ContinuousClock.now >= deadline {
                 break
             }
@@ -192,7 +193,7 @@ final class ConnectionWorker: @unchecked Sendable {
 
     private func publish(_ message: AMQPMessage, _ completion: PublishCompletion) {
         guard let c = connection else { return }
-        _ = confirms.published(completion)
+        _ = confirms.published(completion, deadline: .now + configuration.confirmTimeout)
         let arena = CArena()
         var properties = arena.properties(message.properties)
         let exchange = arena.bytes(message.exchange)
@@ -204,6 +205,13 @@ final class ConnectionWorker: @unchecked Sendable {
         if status != AMQP_STATUS_OK.rawValue {
             dropConnection(AMQPError(.connectionLost, "publish failed: \(Self.statusText(status))"), reason: "publish")
         }
+    }
+
+    /// Fails publishes whose confirm is overdue (a broker-side queue that never answers must not hang callers).
+    private func expireConfirms() {
+        guard let next = confirms.nextDeadline, next < .now else { return }
+        let error = AMQPError(.publishTimedOut, "no confirm from the broker within \(configuration.confirmTimeout); the message may or may not be queued")
+        for waiter in confirms.expire(now: .now) { waiter.complete(.failure(error)) }
     }
 
     private func settle(_ s: Settlement) {

@@ -50,6 +50,23 @@ struct ModelTests {
         #expect(tracker.reset() == [5000])
     }
 
+    @Test("publishes past their deadline expire, oldest first; later acks for them are ignored")
+    func expiry() {
+        var tracker = ConfirmTracker<Int>()
+        let t0 = ContinuousClock.now
+        _ = tracker.published(1, deadline: t0 + .seconds(1))
+        _ = tracker.published(2, deadline: t0 + .seconds(2))
+        _ = tracker.published(3, deadline: t0 + .seconds(3))
+        #expect(tracker.nextDeadline == t0 + .seconds(1))
+        #expect(tracker.expire(now: t0) == [])
+        #expect(tracker.settle(tag: 1, multiple: false) == [1])
+        #expect(tracker.nextDeadline == t0 + .seconds(2))
+        #expect(tracker.expire(now: t0 + .milliseconds(2500)) == [2])
+        #expect(tracker.settle(tag: 2, multiple: false) == [])
+        #expect(tracker.settle(tag: 3, multiple: true) == [3])
+        #expect(tracker.nextDeadline == nil)
+    }
+
     @Test("reconnect delay doubles up to the maximum")
     func backoff() {
         let policy = AMQPReconnectPolicy(initialDelay: .milliseconds(100), maximumDelay: .seconds(1), multiplier: 2)

@@ -87,6 +87,17 @@ struct ReconnectTests {
         // The fresh quorum consumer either resumed, or ended with ConsumerCancelled; the rest works either way.
         if freshInbox.hasEnded {
             #expect((freshInbox.failure as? AMQPError)?.code == .consumerCancelled)
+            // Publishing to that leaderless queue is never confirmed: the publish times out instead of hanging.
+            var quick = config
+            quick.confirmTimeout = .seconds(2)
+            let probe = try await AMQPConnection.connect(quick)
+            do {
+                try await probe.publish(Array("into the void".utf8), routingKey: fresh)
+                Issue.record("a publish to a queue that cannot be consumed was confirmed")
+            } catch let error as AMQPError {
+                #expect(error.code == .publishTimedOut)
+            }
+            await probe.close()
         }
 
         let lateInbox = try await late.value
