@@ -15,8 +15,8 @@ import BatonLanguage
 
 /// Runs executions: starts them, feeds them answers and timers, and says what to send.
 public actor Orchestrator {
-    public let configuration: EngineConfiguration
-    public let routing: ResourceRouting
+    nonisolated public let configuration: EngineConfiguration
+    nonisolated public let routing: ResourceRouting
     private var registry: StateMachineRegistry
     private let journal: any ExecutionJournal
     private let clock: @Sendable () -> Int64
@@ -68,6 +68,16 @@ public actor Orchestrator {
                                         creationDate: clock())
         registry.put(record)
         return record
+    }
+
+    /// `register` with its outcome as a value.
+    public func registering(name: String, definition: String, type: String = "STANDARD",
+                            roleArn: String? = nil) -> Result<StateMachineRecord, EngineError> {
+        do {
+            return .success(try register(name: name, definition: definition, type: type, roleArn: roleArn))
+        } catch {
+            return .failure(error)
+        }
     }
 
     public func stateMachine(_ nameOrArn: String) -> StateMachineRecord? { registry.find(nameOrArn) }

@@ -2,10 +2,10 @@ import ArgumentParser
 
 /// The `baton` command: AWS Step Functions on RabbitMQ.
 @main
-struct Baton: ParsableCommand {
+struct Baton: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "Run Amazon States Language state machines: in process, or over RabbitMQ.",
-        subcommands: [RunCommand.self, ValidateCommand.self, JSONataCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ServeCommand.self, JSONataCommand.self, BenchCommand.self]
     )
 }

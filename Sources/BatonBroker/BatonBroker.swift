@@ -1,2 +1,0 @@
-/// The RabbitMQ transport of the orchestrator.
-public enum BatonBrokerModule {}

@@ -1,0 +1,280 @@
+import BatonAMQP
+import BatonCore
+import BatonEngine
+import BatonLanguage
+import Foundation
+import Logging
+
+// The orchestrator on RabbitMQ. Each consumer follows the same recipe:
+//
+//   delivery --decode--> orchestrator call --effects--> publish with confirms (retried until done) --> ack
+//      |                        |
+//      +-- not decodable -------+-- refused (EngineError) --> baton.dead with the reason --> ack
+//
+// Consumers: baton.start (and trigger queues), baton.replies, baton.control, the timer ladder, and a
+// sweep that fires timers the broker did not deliver in time. Stopping cancels the consumers and lets
+// the deliveries in hand finish.
+
+/// Runs the orchestrator over a RabbitMQ connection until cancelled.
+public final class BrokerService: Sendable {
+    public let connection: AMQPConnection
+    public let orchestrator: Orchestrator
+    public let configuration: BrokerConfiguration
+    public let timers: TimerLadder
+    let logger: Logger
+    let declaredQueues = DeclaredQueues()
+
+    public init(connection: AMQPConnection, orchestrator: Orchestrator, configuration: BrokerConfiguration = .init(),
+                timers: TimerLadder, logger: Logger = Logger(label: "baton.broker")) {
+        self.connection = connection
+        self.orchestrator = orchestrator
+        self.configuration = configuration
+        self.timers = timers
+        self.logger = logger
+    }
+
+    /// Declares the orchestrator's queues, exchanges and the timer ladder (idempotent).
+    public func declare() async throws {
+        try await connection.declare(configuration.topology())
+        try await timers.declare()
+    }
+
+    /// Consumes until the surrounding task is cancelled.
+    public func run() async throws {
+        try await declare()
+        try await rearmTimers()
+        logger.info("orchestrator consuming", metadata: ["prefix": "\(configuration.prefix)"])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            let c = self.configuration
+            group.addTask { try await self.consumeLoop(c.startQueue) { try await self.handleStart($0, queue: c.startQueue, trigger: nil) } }
+            for t in c.triggers {
+                let q = c.triggerQueue(t)
+                group.addTask { try await self.consumeLoop(q) { try await self.handleStart($0, queue: q, trigger: t) } }
+            }
+            group.addTask { try await self.consumeLoop(c.repliesQueue) { try await self.handleReply($0, queue: c.repliesQueue) } }
+            group.addTask { try await self.consumeLoop(c.controlQueue) { try await self.handleControl($0, queue: c.controlQueue) } }
+            group.addTask { try await self.timers.run { fired in await self.handleTimer(fired) } }
+            group.addTask { try await self.sweep() }
+            try await group.waitForAll()
+        }
+        logger.info("orchestrator stopped")
+    }
+
+    /// Consumes a queue, one delivery at a time per handler call, resuming after broker restarts.
+    func consumeLoop(_ queue: String, _ handle: @escaping @Sendable (AMQPDelivery) async throws -> Void) async throws {
+        var failures = 0
+        while !Task.isCancelled {
+            do {
+                let consumer = try await connection.consume(queue: queue, prefetch: configuration.prefetch)
+                failures = 0
+                try await withThrowingDiscardingTaskGroup { group in
+                    for try await delivery in consumer {
+                        group.addTask { try await handle(delivery) }
+                    }
+                }
+                if Task.isCancelled { return }
+                guard await connection.waitUntilConnected() else { return }
+            } catch let error as AMQPError where error.code == .closed {
+                return
+            } catch is CancellationError {
+                return
+            } catch {
+                if Task.isCancelled { return }
+                failures += 1
+                logger.warning("consumer stopped; consuming again", metadata: ["queue": "\(queue)", "error": "\(error)"])
+                try? await Task.sleep(for: .milliseconds(min(5_000, 100 * (1 << min(failures, 6)))))
+            }
+        }
+    }
+
+    // MARK: Handlers
+
+    func handleStart(_ delivery: AMQPDelivery, queue: String, trigger: BrokerConfiguration.Trigger?) async throws {
+        let request: Orchestrator.StartRequest
+        do {
+            request = try StartMessage.decode(delivery, trigger: trigger, maxBytes: orchestrator.configuration.maxMessageBytes)
+        } catch let e as EngineError {
+            try await deadLetter(delivery, e, queue: queue)
+            return
+        }
+        do {
+            let (record, effects) = try await orchestrator.start(request)
+            logger.debug("execution started", metadata: ["execution": "\(record.executionArn)"])
+            try await perform(effects)
+            try delivery.ack()
+        } catch let e as EngineError {
+            try await deadLetter(delivery, e, queue: queue)
+        }
+    }
+
+    func handleReply(_ delivery: AMQPDelivery, queue: String) async throws {
+        let token: String
+        let answer: Orchestrator.TaskAnswer
+        do {
+            (token, answer) = try ReplyMessage.decode(delivery, maxBytes: orchestrator.configuration.maxMessageBytes)
+        } catch let e as EngineError {
+            try await deadLetter(delivery, e, queue: queue)
+            return
+        }
+        try await answerTask(token: token, answer, delivery: delivery, queue: queue)
+    }
+
+    func handleControl(_ delivery: AMQPDelivery, queue: String) async throws {
+        let control: ControlMessage
+        do {
+            control = try ControlMessage.decode(delivery, maxBytes: orchestrator.configuration.maxMessageBytes)
+        } catch let e as EngineError {
+            try await deadLetter(delivery, e, queue: queue)
+            return
+        }
+        switch control {
+        case .answer(let token, let answer):
+            try await answerTask(token: token, answer, delivery: delivery, queue: queue)
+        case .stop(let arn, let error, let cause):
+            do {
+                try await perform(try await orchestrator.stop(executionArn: arn, error: error, cause: cause))
+                try delivery.ack()
+            } catch let e as EngineError {
+                try await deadLetter(delivery, e, queue: queue)
+            }
+        }
+    }
+
+    func answerTask(token: String, _ answer: Orchestrator.TaskAnswer, delivery: AMQPDelivery, queue: String) async throws {
+        do {
+            if let effects = try await orchestrator.taskAnswered(token: token, answer) {
+                try await perform(effects)
+            } else {
+                logger.info("answer for a task that already ended ignored (duplicate or late)",
+                            metadata: ["token": "\(token.prefix(12))…"])
+            }
+            try delivery.ack()
+        } catch let e as EngineError {
+            try await deadLetter(delivery, e, queue: queue)
+        }
+    }
+
+    func handleTimer(_ fired: FiredTimer) async {
+        do {
+            if let effects = try await orchestrator.timerFired(execution: fired.execution, timer: fired.timer) {
+                try await perform(effects)
+            } else {
+                logger.debug("timer no longer armed ignored", metadata: ["execution": "\(fired.execution)", "timer": "\(fired.timer)"])
+            }
+        } catch {
+            logger.error("timer could not be applied", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Fires timers the broker has not delivered in time (lost, or the ladder was down), and keeps going.
+    func sweep() async throws {
+        while !Task.isCancelled {
+            try await Task.sleep(for: .milliseconds(configuration.sweepIntervalMilliseconds))
+            for (execution, timer) in await orchestrator.overdueTimers() {
+                logger.warning("timer overdue; fired by the sweep", metadata: ["execution": "\(execution)", "timer": "\(timer)"])
+                await handleTimer(FiredTimer(execution: execution, timer: timer, due: 0, firedAt: 0, redelivered: true))
+            }
+        }
+    }
+
+    /// Schedules again every armed timer (after a restart of the orchestrator with a durable journal).
+    func rearmTimers() async throws {
+        let armed = await orchestrator.armedTimers()
+        guard !armed.isEmpty else { return }
+        let requests = armed.map { TimerRequest(execution: $0.execution, timer: $0.timer, dueAt: $0.dueAt) }
+        _ = await timers.schedule(batch: requests, now: timers.now)
+    }
+
+    // MARK: Effects
+
+    /// Publishes what the orchestrator asked for, with confirms; retries until every message is confirmed,
+    /// so nothing decided is lost while the broker restarts.
+    func perform(_ effects: [Effect]) async throws {
+        var messages: [AMQPMessage] = []
+        var timerRequests: [TimerRequest] = []
+        for effect in effects {
+            switch effect {
+            case .publishTask(let dispatch):
+                try await ensureQueue(dispatch.route.queue)
+                messages.append(TaskMessage.message(dispatch, repliesQueue: configuration.repliesQueue))
+            case .scheduleTimer(let execution, let timer, let due):
+                timerRequests.append(TimerRequest(execution: execution, timer: timer, dueAt: due))
+            case .publishResult(let reply, let body):
+                messages.append(AMQPMessage(routingKey: reply.replyTo, body: Array(body.serialized().utf8),
+                                            properties: AMQPProperties(contentType: "application/json",
+                                                                       deliveryMode: .persistent,
+                                                                       correlationID: reply.correlationId)))
+            case .publishEvent(let key, let body):
+                messages.append(AMQPMessage(exchange: configuration.eventsExchange, routingKey: key,
+                                            body: Array(body.serialized().utf8),
+                                            properties: AMQPProperties(contentType: "application/json",
+                                                                       deliveryMode: .persistent)))
+            }
+        }
+        var attempt = 0
+        while !messages.isEmpty || !timerRequests.isEmpty {
+            async let published = connection.publish(batch: messages)
+            async let scheduled = timers.schedule(batch: timerRequests, now: timers.now)
+            let (p, s) = await (published, scheduled)
+            messages = zip(messages, p).compactMap { m, r in if case .failure = r { return m } else { return nil } }
+            timerRequests = zip(timerRequests, s).compactMap { t, r in if case .failure = r { return t } else { return nil } }
+            if messages.isEmpty && timerRequests.isEmpty { return }
+            attempt += 1
+            logger.warning("publish not confirmed; retrying", metadata: ["messages": "\(messages.count)",
+                                                                          "timers": "\(timerRequests.count)", "attempt": "\(attempt)"])
+            _ = await connection.waitUntilConnected()
+            try await Task.sleep(for: .milliseconds(min(2_000, 50 * attempt)))
+        }
+    }
+
+    /// Declares a task queue the first time it is used, unless it already exists (a worker's own settings win).
+    func ensureQueue(_ name: String) async throws {
+        guard declaredQueues.insert(name) else { return }
+        do {
+            _ = try await connection.inspect(queue: name)
+        } catch let e as AMQPError where e.code == .notFound {
+            try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: name)]))
+        }
+    }
+
+    /// Publishes a message Baton cannot process to `<prefix>.dead` with the reason, then acks it.
+    func deadLetter(_ delivery: AMQPDelivery, _ error: EngineError, queue: String) async throws {
+        logger.warning("message dead-lettered", metadata: ["queue": "\(queue)", "error": "\(error.code.rawValue)",
+                                                           "reason": "\(error.message)"])
+        var properties = delivery.properties
+        var headers = properties.headers ?? [:]
+        headers["baton-dead-reason"] = .string(String(error.message.prefix(1000)))
+        headers["baton-dead-error"] = .string(error.code.rawValue)
+        headers["baton-dead-queue"] = .string(queue)
+        properties.headers = headers
+        properties.deliveryMode = .persistent
+        let message = AMQPMessage(routingKey: configuration.deadQueue, body: delivery.body, properties: properties)
+        var attempt = 0
+        while true {
+            do {
+                try await connection.publish(message)
+                break
+            } catch {
+                attempt += 1
+                if Task.isCancelled { throw CancellationError() }
+                _ = await connection.waitUntilConnected()
+                try await Task.sleep(for: .milliseconds(min(2_000, 50 * attempt)))
+            }
+        }
+        try delivery.ack()
+    }
+}
+
+/// Task queues already declared or found (a small locked set).
+final class DeclaredQueues: @unchecked Sendable {
+    // The lock guards `names`.
+    private let lock = NSLock()
+    private var names: Set<String> = []
+
+    /// Inserts; true when the name was new.
+    func insert(_ name: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return names.insert(name).inserted
+    }
+}
