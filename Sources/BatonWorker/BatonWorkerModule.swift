@@ -1,0 +1,2 @@
+/// The Swift worker SDK (see Worker).
+public enum BatonWorkerModule {}
