@@ -331,3 +331,29 @@ struct RunValueTests {
         expectOneLineRefusal(try s.baton("bench", "--no-peer", "nonsense"), status: 2, mentioning: ["nonsense"])
     }
 }
+
+@Suite("baton run: endless executions")
+struct EndlessRunTests {
+    // AWS fails an execution whose history reaches 25,000 events (developer guide, "Avoid reaching the history quota").
+    @Test("an endless loop ends FAILED at AWS's 25,000-event history quota instead of hanging", arguments: [
+        #"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericEquals": 1, "Next": "B"}], "Default": "S"}, "B": {"Type": "Pass", "Next": "A"}, "S": {"Type": "Succeed"}}}"#,
+        #"{"StartAt": "A", "States": {"A": {"Type": "Choice", "Choices": [{"Variable": "$.x", "NumericEquals": 1, "Next": "W"}], "Default": "S"}, "W": {"Type": "Wait", "Seconds": 60, "Next": "A"}, "S": {"Type": "Succeed"}}}"#,
+    ])
+    func endlessLoop(definition: String) throws {
+        let s = try Scratch()
+        let def = try s.write("loop.json", definition)
+        let r: ProcessResult
+        do {
+            r = try s.baton("run", def, "--input", #"{"x": 1}"#, "--virtual-time", "--history", timeout: 30)
+        } catch let e as CLIHarnessError {
+            Issue.record("baton run never ended: \(e)")
+            return
+        }
+        #expect(r.status == 0)
+        let o = try r.json()
+        #expect(o["status"] == "FAILED")
+        let history = o["history"]?.arrayValue ?? []
+        #expect(history.count == 25_000)
+        #expect(history.last?["type"] == "ExecutionFailed")
+    }
+}
