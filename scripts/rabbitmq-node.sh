@@ -5,6 +5,8 @@
 #   scripts/rabbitmq-node.sh wait   NAME PORT   block until it accepts AMQP connections
 #   scripts/rabbitmq-node.sh stop   NAME PORT   graceful stop, waits for the process to exit
 #   scripts/rabbitmq-node.sh kill   NAME PORT   kill -9 (a crash); `start` again restarts on the same data
+#   scripts/rabbitmq-node.sh freeze NAME PORT   SIGSTOP the node (a hung broker: sockets open, nothing answers)
+#   scripts/rabbitmq-node.sh thaw   NAME PORT   SIGCONT it again
 #   scripts/rabbitmq-node.sh status NAME PORT   exit 0 when running
 #   scripts/rabbitmq-node.sh ctl    NAME PORT ARGS…   rabbitmqctl against the node
 #   scripts/rabbitmq-node.sh purge  NAME PORT   stop if running and delete the node's directory
@@ -15,7 +17,7 @@
 # The node listens on 127.0.0.1:PORT only and uses PORT+20000 for Erlang distribution.
 set -euo pipefail
 
-usage() { sed -n "2,15p" "$0" >&2; exit 2; }
+usage() { sed -n "2,17p" "$0" >&2; exit 2; }
 [ $# -ge 3 ] || usage
 action=$1 node=$2 port=$3
 shift 3
@@ -101,6 +103,12 @@ kill)
   pid=$(node_pid) || { echo "node $node: no pid file" >&2; exit 1; }
   kill -9 "$pid"
   while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+  ;;
+freeze)
+  kill -STOP "$(node_pid)"
+  ;;
+thaw)
+  kill -CONT "$(node_pid)"
   ;;
 status)
   running

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 /// Crash tests: they kill their own private broker, so they never run against `BATON_TEST_AMQP_URL`.
-@Suite("BatonAMQP across a broker crash", .enabled(if: TestBroker.canRunPrivateNodes), .timeLimit(.minutes(3)))
+@Suite("BatonAMQP across a broker crash", .enabled(if: TestBroker.canRunPrivateNodes), .serialized, .timeLimit(.minutes(3)))
 struct ReconnectTests {
     @Test("after kill -9 and restart of the broker the connection comes back, the consumer resumes and gets a message published after the restart; publishes caught by the crash fail with a retryable error")
     func brokerCrashAndRestart() async throws {
@@ -109,6 +109,44 @@ struct ReconnectTests {
         #expect(outcomes.contains { $0 == nil })
         #expect(!failures.isEmpty)
         #expect(failures.allSatisfy { $0 == .connectionLost || $0 == .notConnected }, "failures: \(Set(failures))")
+        await connection.close()
+        try await node.purge()
+    }
+}
+
+extension ReconnectTests {
+    @Test("a broker that stops answering (SIGSTOP) is detected by missed heartbeats; after SIGCONT the connection and its consumer come back")
+    func hungBrokerDetectedByHeartbeats() async throws {
+        let node = BrokerNode(name: "baton-amqp-hang-\(getpid())", port: BrokerNode.freePort(),
+                              base: NSTemporaryDirectory() + "baton-amqp-hang-\(getpid())")
+        ExitCleanup.register(node)
+        try await node.start()
+        var config = try AMQPConfiguration(url: node.url)
+        config.heartbeatSeconds = 1
+        config.timeout = .seconds(2)
+        config.reconnect = AMQPReconnectPolicy(initialDelay: .milliseconds(50), maximumDelay: .milliseconds(500))
+        let connection = try await AMQPConnection.connect(config)
+        let queue = "hang.work"
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
+        let inbox = Inbox(try await connection.consume(queue: queue))
+
+        try await node.run("freeze")
+        let frozenAt = ContinuousClock.now
+        while connection.isConnected, ContinuousClock.now - frozenAt < .seconds(15) {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        let detection = ContinuousClock.now - frozenAt
+        #expect(!connection.isConnected)
+        #expect(detection < .seconds(5), "took \(detection) to notice")
+        try await node.run("thaw")
+
+        let deadline = ContinuousClock.now + .seconds(30)
+        while connection.generation < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(connection.generation == 2)
+        try await connection.publish(Array("after thaw".utf8), routingKey: queue)
+        #expect(await inbox.next()?.bodyString == "after thaw")
         await connection.close()
         try await node.purge()
     }
