@@ -344,7 +344,7 @@ struct EndlessRunTests {
         let def = try s.write("loop.json", definition)
         let r: ProcessResult
         do {
-            r = try s.baton("run", def, "--input", #"{"x": 1}"#, "--virtual-time", "--history", timeout: 30)
+            r = try s.baton("run", def, "--input", #"{"x": 1}"#, "--virtual-time", "--history", timeout: 10)
         } catch let e as CLIHarnessError {
             Issue.record("baton run never ended: \(e)")
             return
