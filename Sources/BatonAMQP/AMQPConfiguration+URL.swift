@@ -9,7 +9,7 @@ extension AMQPConfiguration {
     /// Parses an `amqp://` or `amqps://` URL (RabbitMQ's URI spec); a user or password missing from the URL
     /// comes from `BATON_AMQP_USER` / `BATON_AMQP_PASSWORD` in `environment`, else `guest`.
     ///
-    /// Query parameters understood: `heartbeat` (s), `connection_timeout` (ms), `frame_max`, `cacertfile`,
+    /// Query parameters understood: `heartbeat` (s), `connection_timeout` (ms), `frame_max`, `connection_name`, `cacertfile`,
     /// `certfile`, `keyfile`, `verify` (`verify_peer` | `verify_none`). Others are ignored.
     /// Errors never quote the password.
     public init(url: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws(AMQPError) {
@@ -98,6 +98,8 @@ enum AMQPURLParser {
             case "connection_timeout":
                 guard let ms = Int(value), ms > 0 else { throw fail("bad connection_timeout") }
                 config.timeout = .milliseconds(ms)
+            case "connection_name":
+                config.connectionName = value
             case "frame_max":
                 guard let size = Int(value), size >= 4096 else { throw fail("bad frame_max") }
                 config.frameMax = size
@@ -174,6 +176,7 @@ enum AMQPURLParser {
         var url = "\(scheme)://\(encode(config.credentials.user)):***@\(host):\(config.port)/\(encode(config.virtualHost))"
         var query: [String] = []
         if config.heartbeatSeconds != 10 { query.append("heartbeat=\(config.heartbeatSeconds)") }
+        if let name = config.connectionName { query.append("connection_name=\(encode(name))") }
         if let tls = config.tls {
             if let ca = tls.caCertificatePath { query.append("cacertfile=\(encode(ca))") }
             if let cert = tls.clientCertificatePath { query.append("certfile=\(encode(cert))") }

@@ -18,6 +18,8 @@ public struct AMQPConfiguration: Sendable, CustomStringConvertible, CustomDebugS
     public var timeout: Duration = .seconds(10)
     /// How long a publish waits for its confirm before failing with `publishTimedOut` (the broker may still take it).
     public var confirmTimeout: Duration = .seconds(30)
+    /// Shown by the broker (management UI, `rabbitmqctl list_connections client_properties`) for this connection.
+    public var connectionName: String?
     /// Maximum frame size proposed to the broker.
     public var frameMax: Int = 131_072
     /// How long to wait between reconnection attempts.

@@ -21,13 +21,17 @@ public final class AMQPConnection: Sendable {
         if let refused = mailbox.post(.close(nil)) { refused.failClosed() }
     }
 
-    /// Opens a connection; throws if the first attempt fails (later losses are retried with backoff).
+    /// Opens a connection; later losses are retried with backoff.
+    ///
+    /// - Parameter waitingUpTo: how long to keep retrying the *first* connection (a broker still starting);
+    ///   `nil` throws at the first failure. Refused credentials always throw at once.
     public static func connect(_ configuration: AMQPConfiguration, logger: AMQPLogger = .disabled,
-                               name: String = "baton-amqp") async throws -> AMQPConnection {
+                               name: String = "baton-amqp", waitingUpTo: Duration? = nil) async throws -> AMQPConnection {
         let mailbox = try Mailbox()
         let worker = ConnectionWorker(configuration: configuration, mailbox: mailbox, logger: logger)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             worker.firstConnect = continuation
+            worker.firstConnectDeadline = waitingUpTo.map { ContinuousClock.now + $0 }
             let thread = Thread { worker.run() }
             thread.name = name
             thread.stackSize = 1 << 20

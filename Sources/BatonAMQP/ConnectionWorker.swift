@@ -24,6 +24,8 @@ final class ConnectionWorker: @unchecked Sendable {
     private let mailbox: Mailbox
     private let logger: AMQPLogger
     var firstConnect: CheckedContinuation<Void, any Error>?
+    /// Until when failures of the first connection are retried (nil: the first failure is final).
+    var firstConnectDeadline: ContinuousClock.Instant?
 
     private var connection: amqp_connection_state_t?
     private var generation: UInt64 = 0
@@ -72,7 +74,9 @@ final class ConnectionWorker: @unchecked Sendable {
                     for command in pending { handle(command) }
                 } catch {
                     dropConnection(error, reason: "connect failed")
-                    if let first = firstConnect {
+                    let keepTrying = firstConnectDeadline.map { ContinuousClock.now < $0 } ?? false
+                        && error.code != .accessRefused && error.code != .invalidConfiguration
+                    if let first = firstConnect, !keepTrying {
                         firstConnect = nil
                         stopping = true
                         first.resume(throwing: error)
@@ -274,9 +278,11 @@ final class ConnectionWorker: @unchecked Sendable {
         }
         _ = amqp_set_handshake_timeout(c, &timeout)
         _ = amqp_set_rpc_timeout(c, &timeout)
-        let login = baton_amqp_login_plain(c, config.virtualHost, 0, Int32(clamping: config.frameMax),
-                                           Int32(clamping: config.heartbeatSeconds),
-                                           config.credentials.user, config.credentials.password)
+        let arena = CArena()
+        var clientProperties = arena.table(config.connectionName.map { ["connection_name": .string($0)] } ?? [:])
+        let login = baton_amqp_login_plain_with_properties(
+            c, config.virtualHost, 0, Int32(clamping: config.frameMax), Int32(clamping: config.heartbeatSeconds),
+            &clientProperties, config.credentials.user, config.credentials.password)
         do {
             try check(login, channel: 0, context: "login")
         } catch {

@@ -26,6 +26,14 @@ static inline amqp_rpc_reply_t baton_amqp_login_plain(amqp_connection_state_t st
                     AMQP_SASL_METHOD_PLAIN, user, password);
 }
 
+/* The same with client properties (for example connection_name), merged with rabbitmq-c's defaults. */
+static inline amqp_rpc_reply_t baton_amqp_login_plain_with_properties(amqp_connection_state_t state,
+    const char *vhost, int channel_max, int frame_max, int heartbeat, const amqp_table_t *properties,
+    const char *user, const char *password) {
+  return amqp_login_with_properties(state, vhost, channel_max, frame_max, heartbeat, properties,
+                                    AMQP_SASL_METHOD_PLAIN, user, password);
+}
+
 /* Waits until `fd` or `wake_fd` is readable, or `timeout_ms` passes. Returns a bit set:
    1 = fd readable (or in error), 2 = wake_fd readable; 0 on timeout; -1 on poll failure. */
 static inline int baton_amqp_wait_readable(int fd, int wake_fd, int timeout_ms) {

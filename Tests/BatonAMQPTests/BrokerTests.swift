@@ -211,6 +211,36 @@ struct BrokerTests {
         }
     }
 
+    @Test("the connection name reaches the broker as the connection_name client property")
+    func connectionName() async throws {
+        guard let node = try await TestBroker.privateNode() else { return }
+        let name = uniqueName("baton-test-connection")
+        let connection = try await AMQPConnection.connect(try AMQPConfiguration(url: node.url + "?connection_name=\(name)"))
+        let listing = try await node.run("ctl", ["-q", "list_connections", "client_properties"])
+        #expect(listing.contains(name))
+        await connection.close()
+    }
+
+    @Test("the first connection fails at once by default, and keeps trying for waitingUpTo when asked")
+    func firstConnectionRetry() async throws {
+        let nobody = try AMQPConfiguration(url: "amqp://127.0.0.1:\(BrokerNode.freePort())/")
+        let t0 = ContinuousClock.now
+        await #expect(throws: AMQPError.self) { _ = try await AMQPConnection.connect(nobody) }
+        #expect(ContinuousClock.now - t0 < .seconds(1))
+        let t1 = ContinuousClock.now
+        do {
+            _ = try await AMQPConnection.connect(nobody, waitingUpTo: .milliseconds(1500))
+            Issue.record("connected to a closed port")
+        } catch let error as AMQPError {
+            #expect(error.code == .connectionFailed)
+        }
+        #expect(ContinuousClock.now - t1 >= .milliseconds(1400))
+        let connection = try await AMQPConnection.connect(try AMQPConfiguration(url: try await TestBroker.url()),
+                                                          waitingUpTo: .seconds(5))
+        #expect(connection.isConnected)
+        await connection.close()
+    }
+
     @Test("wrong credentials fail the first connection with AccessRefused, without echoing the password")
     func badCredentials() async throws {
         var config = try AMQPConfiguration(url: try await TestBroker.url())

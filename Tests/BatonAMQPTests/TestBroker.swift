@@ -50,13 +50,14 @@ final class BrokerNode: Sendable {
             .appendingPathComponent("scripts/rabbitmq-node.sh").path
     }()
 
-    func run(_ action: String) async throws {
+    @discardableResult
+    func run(_ action: String, _ extra: [String] = []) async throws -> String {
         var environment = ["RMQ_BASE": base]
         if let tlsPort {
             environment["RMQ_TLS_PORT"] = String(tlsPort)
             environment["RMQ_TLS_DIR"] = certificateDirectory
         }
-        try await Shell.run([Self.script, action, name, String(port)], environment: environment)
+        return try await Shell.run([Self.script, action, name, String(port)] + extra, environment: environment)
     }
 
     /// Starts the node and waits until it accepts connections.
@@ -171,7 +172,8 @@ enum Shell {
         var description: String { "\(command.joined(separator: " ")) exited \(status): \(output)" }
     }
 
-    static func run(_ command: [String], environment: [String: String] = [:]) async throws {
+    @discardableResult
+    static func run(_ command: [String], environment: [String: String] = [:]) async throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: command[0])
         process.arguments = Array(command.dropFirst())
@@ -185,6 +187,7 @@ enum Shell {
         }
         let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         guard status == 0 else { throw Failure(command: command, status: status, output: output) }
+        return output
     }
 }
 

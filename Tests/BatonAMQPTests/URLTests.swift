@@ -40,6 +40,9 @@ struct URLTests {
         #expect(config.tls?.verifyPeer == false)
         #expect(config.heartbeatSeconds == 5)
         #expect(config.timeout == .milliseconds(2500))
+        let named = try AMQPConfiguration(url: "amqp://h/?connection_name=baton%20serve", environment: [:])
+        #expect(named.connectionName == "baton serve")
+        #expect(named.description == "amqp://guest:***@h:5672/%2F?connection_name=baton%20serve")
     }
 
     @Test("percent-encoded vhost and password are decoded")
