@@ -43,8 +43,7 @@ enum Library {
         case .fn: return ""
         case .num(let d):
             if !d.isFinite { throw JSONataError(code: "D3001", value: jsNumberString(d)) }
-            if d == d.rounded() && Swift.abs(d) < 9007199254740992 { return jsNumberString(d) }
-            return jsNumberString(prec15(d))
+            return jsNumberString(d == d.rounded() ? d : prec15(d))
         default:
             var out = ""
             var val = v
@@ -61,7 +60,7 @@ enum Library {
         case .bool(let b): out.append(b ? "true" : "false")
         case .num(let d):
             if !d.isFinite { throw JSONataError(code: "D1001", value: jsNumberString(d)) }
-            out.append(jsNumberString(prec15(d)))
+            out.append(jsNumberString(d == d.rounded() ? d : prec15(d)))
         case .str(let s): JSONWriter.quote(s, into: &out)
         case .fn: out.append("\"\"")
         case .arr(let a):

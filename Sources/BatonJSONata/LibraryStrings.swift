@@ -5,18 +5,19 @@ struct RegexMatch {
     let match: String
     let start: Int
     let end: Int
-    let groups: [String]
+    /// Capture groups; `nil` for a group that did not participate (JavaScript's `undefined`).
+    let groups: [String?]
 }
 
 extension Library {
     static func exec(_ re: NSRegularExpression, _ ns: NSString, from: Int) -> RegexMatch? {
         guard from <= ns.length else { return nil }
         guard let m = re.firstMatch(in: ns as String, options: [.withoutAnchoringBounds, .withTransparentBounds], range: NSRange(location: from, length: ns.length - from)) else { return nil }
-        var groups: [String] = []
+        var groups: [String?] = []
         if m.numberOfRanges > 1 {
             for i in 1..<m.numberOfRanges {
                 let r = m.range(at: i)
-                groups.append(r.location == NSNotFound ? "" : ns.substring(with: r))
+                groups.append(r.location == NSNotFound ? nil : ns.substring(with: r))
             }
         }
         return RegexMatch(match: ns.substring(with: m.range), start: m.range.location, end: m.range.location + m.range.length, groups: groups)
@@ -33,8 +34,8 @@ extension Library {
             guard case .obj(let o) = r, let st = num(o["start"]), let en = num(o["end"]) else {
                 throw JSONataError(code: "T1010")
             }
-            var groups: [String] = []
-            if case .arr(let g)? = o["groups"] { groups = g.items.map { str($0) ?? "" } }
+            var groups: [String?] = []
+            if case .arr(let g)? = o["groups"] { groups = g.items.map { str($0) } }
             return (RegexMatch(match: str(o["match"]) ?? "", start: Int(st), end: Int(en), groups: groups), o["next"])
         }
         var cur = try parse(try call(cx, .fn(matcher), [.str(s)]))
@@ -67,7 +68,7 @@ extension Library {
         o["match"] = .str(m.match)
         o["start"] = .num(Double(m.start))
         o["end"] = .num(Double(m.end))
-        o["groups"] = .arr(JArr(m.groups.map { .str($0) }))
+        o["groups"] = .arr(JArr(m.groups.map { $0.map { .str($0) } ?? .null }))
         return .obj(o)
     }
 
@@ -269,7 +270,7 @@ extension Library {
                     let o = JObj()
                     o["match"] = .str(m.match)
                     o["index"] = .num(Double(m.start))
-                    o["groups"] = .arr(JArr(m.groups.map { .str($0) }))
+                    o["groups"] = .arr(JArr(m.groups.map { $0.map { .str($0) } ?? .null }))
                     out.append(.obj(o))
                 }
             }
@@ -394,7 +395,7 @@ extension Library {
                 var gi = parseInt(maxDigits)
                 if maxDigits > 1, let g = gi, g > m.groups.count { gi = parseInt(maxDigits - 1) }
                 if let g = gi {
-                    if !m.groups.isEmpty, g >= 1, g <= m.groups.count { out += m.groups[g - 1] }
+                    if !m.groups.isEmpty, g >= 1, g <= m.groups.count, let sm = m.groups[g - 1] { out += sm }
                     position += String(g).count
                 } else {
                     out += "$"
