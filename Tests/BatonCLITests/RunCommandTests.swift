@@ -357,3 +357,30 @@ struct EndlessRunTests {
         #expect(history.last?["type"] == "ExecutionFailed")
     }
 }
+
+@Suite("baton run: mocks by resource kind, names")
+struct MockKindTests {
+    @Test("an activity is answered by its name, a service integration by SERVICE:ACTION")
+    func activityAndService() throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", #"""
+            {"StartAt": "Act", "States": {
+              "Act": {"Type": "Task", "Resource": "arn:aws:states:us-east-1:123456789012:activity:worker", "ResultPath": "$.act", "Next": "Sqs"},
+              "Sqs": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "Parameters": {"QueueUrl": "q", "MessageBody": "m"},
+                      "ResultPath": "$.sqs", "End": true}}}
+            """#)
+        let mocks = try s.write("m.json", #"{"worker": {"return": "from activity"}, "sqs:sendMessage": {"return": {"MessageId": "1"}}}"#)
+        let o = try s.baton("run", def, "--mock-file", mocks, "--virtual-time").json()
+        #expect(o == ["status": "SUCCEEDED", "output": ["act": "from activity", "sqs": ["MessageId": "1"]]], "\(o)")
+    }
+
+    @Test("--name names the execution in the context object and its ARN")
+    func executionName() throws {
+        let s = try Scratch()
+        let def = try s.write("named.json", #"{"StartAt": "A", "States": {"A": {"Type": "Pass", "Parameters": {"n.$": "$$.Execution.Name", "id.$": "$$.Execution.Id", "sm.$": "$$.StateMachine.Name"}, "End": true}}}"#)
+        let o = try s.baton("run", def, "--name", "my-run").json()
+        #expect(o["output"]?["n"] == "my-run")
+        #expect(o["output"]?["id"]?.stringValue?.hasSuffix(":execution:named:my-run") == true, "\(o)")
+        #expect(o["output"]?["sm"] == "named")
+    }
+}

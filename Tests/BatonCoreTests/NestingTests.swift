@@ -165,3 +165,20 @@ struct NestingTests {
         #expect(run.output == [["a", "b"], "c"])
     }
 }
+
+@Suite("Nested Maps")
+struct NestedMapTests {
+    @Test("an inner Map's $$.Map.Item is its own item, and $$.Execution.Input is still the execution's input")
+    func innerItem() throws {
+        let run = try Drive(#"""
+            {"StartAt": "Outer", "States": {"Outer": {"Type": "Map", "End": true, "ItemsPath": "$.rows",
+              "ItemProcessor": {"StartAt": "Inner", "States": {"Inner": {"Type": "Map", "End": true,
+                "ItemSelector": {"i.$": "$$.Map.Item.Index", "v.$": "$$.Map.Item.Value", "tag.$": "$$.Execution.Input.tag"},
+                "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}}}}
+            """#, input: ["rows": [["a", "b"], ["c"]], "tag": "T"])
+        #expect(run.output == [
+            [["i": 0, "v": "a", "tag": "T"], ["i": 1, "v": "b", "tag": "T"]],
+            [["i": 0, "v": "c", "tag": "T"]],
+        ])
+    }
+}
