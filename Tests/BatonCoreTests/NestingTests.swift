@@ -182,3 +182,29 @@ struct NestedMapTests {
         ])
     }
 }
+
+@Suite("previousEventId follows each path, not the global order")
+struct PreviousEventTests {
+    @Test("each branch's events point back along their own branch")
+    func branchChains() throws {
+        var run = try Drive(#"""
+            {"StartAt": "P", "States": {"P": {"Type": "Parallel", "End": true, "Branches": [
+              {"StartAt": "A", "States": {"A": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}}},
+              {"StartAt": "B", "States": {"B": {"Type": "Task", "Resource": "arn:aws:states:::sqs:sendMessage", "End": true}}}]}}}
+            """#)
+        let parallelStarted = try #require(run.events(.parallelStateStarted).first)
+        let entered = run.events(.taskStateEntered)
+        #expect(entered.count == 2)
+        for e in entered { #expect(e.previousEventId == parallelStarted.id) }
+        // Answer A first: its TaskSucceeded points at A's TaskStarted even though B's events came later.
+        let starts = run.events(.taskStarted)
+        #expect(starts.count == 2)
+        let aEnteredId = try #require(entered.first { $0.stateName == "A" }).id
+        let aScheduled = try #require(run.events(.taskScheduled).first { $0.previousEventId == aEnteredId })
+        let aStarted = try #require(starts.first { $0.previousEventId == aScheduled.id })
+        try run.succeed("A", output: 1)
+        let succeededA = try #require(run.events(.taskSucceeded).first)
+        #expect(succeededA.previousEventId == aStarted.id)
+        #expect(succeededA.id == aStarted.id + 4, "B's three events sit between them in the global order")
+    }
+}
