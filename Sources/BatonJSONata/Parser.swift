@@ -89,7 +89,8 @@ struct Parser {
             n.regex = t.regex
             return n
         case .end:
-            throw JSONataError(code: "S0207", position: t.position, token: "(end)")
+            // the end token is a terminal; post-processing reports it as S0207
+            return Node(.end, "(end)", position: t.position)
         case .op:
             break
         }
@@ -528,6 +529,8 @@ struct Parser {
             ancestry.append(result)
         case .string, .number, .value, .wildcard, .descendant, .variable, .regex, .placeholder:
             result = expr
+        case .end:
+            throw JSONataError(code: "S0207", position: expr.position, token: "(end)")
         default:
             throw JSONataError(code: "S0206", position: expr.position, token: expr.value)
         }
