@@ -384,3 +384,28 @@ struct MockKindTests {
         #expect(o["output"]?["sm"] == "named")
     }
 }
+
+@Suite("baton run: history of service integrations")
+struct IntegrationHistoryTests {
+    @Test("lambda:invoke is recorded as TaskScheduled/Started/Succeeded with resourceType lambda and resource invoke")
+    func lambdaInvokeHistory() throws {
+        let s = try Scratch()
+        let def = try s.write("d.json", #"""
+            {"StartAt": "Call", "States": {"Call": {"Type": "Task", "Resource": "arn:aws:states:::lambda:invoke",
+              "Parameters": {"FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:echo", "Payload.$": "$"}, "End": true}}}
+            """#)
+        let mocks = try s.write("m.json", #"{"echo": {"identity": true}}"#)
+        let o = try s.baton("run", def, "--input", #"{"k": 1}"#, "--mock-file", mocks, "--virtual-time", "--history").json()
+        #expect(o["status"] == "SUCCEEDED")
+        #expect(o["output"]?["Payload"] == ["k": 1])
+        let history = o["history"]?.arrayValue ?? []
+        #expect(history.compactMap { $0["type"]?.stringValue } == [
+            "ExecutionStarted", "TaskStateEntered", "TaskScheduled", "TaskStarted", "TaskSucceeded", "TaskStateExited", "ExecutionSucceeded",
+        ])
+        let scheduled = history.first { $0["type"] == "TaskScheduled" }?["taskScheduledEventDetails"]
+        #expect(scheduled?["resourceType"] == "lambda")
+        #expect(scheduled?["resource"] == "invoke")
+        let parameters = try JSONParser.parse(scheduled?["parameters"]?.stringValue ?? "")
+        #expect(parameters == ["FunctionName": "arn:aws:lambda:us-east-1:123456789012:function:echo", "Payload": ["k": 1]])
+    }
+}

@@ -135,3 +135,31 @@ struct EdgeCaseTests {
         #expect(run.output == [["tag": "T", "item": "overwritten"], ["tag": "T", "item": "overwritten"]])
     }
 }
+
+@Suite("The payload limit beyond Task results")
+struct PayloadLimitTests {
+    @Test("a Map whose gathered results exceed the limit fails with States.DataLimitExceeded though each item fits")
+    func mapAggregate() throws {
+        let item = JSON.string(String(repeating: "m", count: 60))
+        let run = try Drive(#"""
+            {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true,
+              "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}
+            """#, input: .array(Array(repeating: item, count: 3)), limits: ExecutionLimits(maxPayloadBytes: 300))
+        #expect(run.status == .succeeded)
+        let big = try Drive(#"""
+            {"StartAt": "M", "States": {"M": {"Type": "Map", "End": true, "ItemsPath": "$.n", "ItemSelector": {"s.$": "$.s"},
+              "ItemProcessor": {"StartAt": "P", "States": {"P": {"Type": "Pass", "End": true}}}}}}
+            """#, input: ["n": [1, 2, 3, 4, 5, 6, 7, 8], "s": item], limits: ExecutionLimits(maxPayloadBytes: 300))
+        #expect(big.status == .failed)
+        #expect(big.result?.error == "States.DataLimitExceeded")
+    }
+
+    @Test("a Pass state whose output exceeds the limit fails with States.DataLimitExceeded")
+    func passOutput() throws {
+        let run = try Drive(#"""
+            {"StartAt": "P", "States": {"P": {"Type": "Pass", "Parameters": {"a.$": "$.s", "b.$": "$.s", "c.$": "$.s"}, "End": true}}}
+            """#, input: ["s": .string(String(repeating: "p", count: 120))], limits: ExecutionLimits(maxPayloadBytes: 300))
+        #expect(run.status == .failed)
+        #expect(run.result?.error == "States.DataLimitExceeded")
+    }
+}
