@@ -117,7 +117,7 @@ struct TaskTests {
             Issue.record("TaskTimedOut carries no error: \(String(describing: run.lastStep.events.first?.details))")
         }
         let after = try run.task("After")
-        #expect(after.input == ["Error": "States.Timeout"])
+        #expect(after.input["Error"] == "States.Timeout")
         let late = run.send(.taskSucceeded(token: original.token, output: "late"))
         #expect(late.events.isEmpty && late.commands.isEmpty)
         #expect(run.status == .running)
