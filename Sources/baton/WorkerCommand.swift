@@ -70,7 +70,7 @@ struct WorkerCommand: AsyncParsableCommand {
 }
 
 /// Calls `action` with a running count each time one of `signals` arrives (their default action is disabled meanwhile).
-private final class SignalWatcher: Sendable {
+private final class SignalWatcher {
     private let sources: [any DispatchSourceSignal]
 
     init(signals: [Int32], action: @escaping @Sendable (Int) -> Void) {
