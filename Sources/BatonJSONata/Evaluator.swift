@@ -204,24 +204,27 @@ final class Evaluator {
             if let st = expr.stages { r = try evalStages(st, r, env) }
             return r
         }
-        var result: [V] = []
-        result.reserveCapacity(input.items.count)
+        var flat: [V] = []
+        flat.reserveCapacity(input.items.count)
+        var produced = 0
+        var only: JArr?
         let count = undef ? 1 : input.items.count
         for i in 0..<count {
             var res = try eval(expr, undef ? nil : input.items[i], env)
             if let st = expr.stages {
                 for s in st { if case .filter(let p) = s { res = try evalFilter(p, res, env) } }
             }
-            if let r = res { result.append(r) }
+            guard let r = res else { continue }
+            produced += 1
+            if case .arr(let a) = r {
+                if produced == 1 && !a.isSeq { only = a }
+                if a.cons { flat.append(r) } else { flat.append(contentsOf: a.items) }
+            } else {
+                flat.append(r)
+            }
         }
-        if lastStep && result.count == 1, case .arr(let a) = result[0], !a.isSeq {
-            return a
-        }
-        var flat: [V] = []
-        flat.reserveCapacity(result.count)
-        for r in result {
-            if case .arr(let a) = r, !a.cons { flat.append(contentsOf: a.items) } else { flat.append(r) }
-        }
+        // a single non-sequence array from the last step is returned as is (not flattened)
+        if lastStep && produced == 1, let a = only { return a }
         return JArr.seq(flat)
     }
 

@@ -68,12 +68,36 @@ final class Node {
     var paramNames: [String] = []
 
     /// A path of exactly one plain field-name step (no predicates, bindings, grouping or array flags).
-    lazy var simpleField: Bool = {
+    /// Set once by `finalize()` after parsing; the tree is read-only during evaluation.
+    private(set) var simpleField = false
+
+    /// Computes derived flags for the whole tree (call once, after post-processing).
+    func finalize() {
+        var seen = Set<ObjectIdentifier>()
+        var stack: [Node] = [self]
+        while let n = stack.popLast() {
+            guard seen.insert(ObjectIdentifier(n)).inserted else { continue }
+            n.simpleField = n.computeSimpleField()
+            for c in [n.lhs, n.rhs, n.expression, n.procedure, n.body, n.condition, n.then, n.els, n.pattern, n.update, n.delete] {
+                if let c = c { stack.append(c) }
+            }
+            stack.append(contentsOf: n.steps)
+            stack.append(contentsOf: n.expressions)
+            stack.append(contentsOf: n.arguments)
+            for (k, v) in n.pairs { stack.append(k); stack.append(v) }
+            for t in n.terms { stack.append(t.expr) }
+            if let p = n.predicate { stack.append(contentsOf: p) }
+            if let st = n.stages { for s in st { if case .filter(let f) = s { stack.append(f) } } }
+            if let g = n.group { for (k, v) in g.pairs { stack.append(k); stack.append(v) } }
+        }
+    }
+
+    private func computeSimpleField() -> Bool {
         guard kind == .path, steps.count == 1, !keepSingletonArray, !keepArray, group == nil, predicate == nil, !tuple else { return false }
         let s = steps[0]
         return s.kind == .name && s.stages == nil && s.predicate == nil && s.group == nil && !s.tuple && s.focus == nil
             && s.index == nil && s.ancestor == nil && !s.keepArray && !s.consarray
-    }()
+    }
 
     init(_ kind: Kind, _ value: String = "", position: Int = 0) {
         self.kind = kind

@@ -33,6 +33,7 @@ struct Parser {
         if ast.kind == .parent || ast.seekingParent != nil {
             throw JSONataError(code: "S0217", position: ast.position, token: "parent")
         }
+        ast.finalize()
         return ast
     }
 

@@ -31,6 +31,12 @@ enum StackGuard {
         if lim != 0 && sp() < lim { throw StackExhausted() }
     }
 
+    /// True when less than 1 MiB of stack remains (deep teardown then switches to a worklist).
+    @inline(__always) static func isLow() -> Bool {
+        guard let low = lowBound() else { return true }
+        return sp() < low + (1 << 20)
+    }
+
     static func currentLimit() -> UInt { UInt(bitPattern: pthread_getspecific(limitKey)) }
 
     static func setLimit(_ l: UInt) {

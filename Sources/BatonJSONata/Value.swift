@@ -35,7 +35,7 @@ final class JArr {
     var count: Int { items.count }
 
     deinit {
-        if containsContainers(items) {
+        if StackGuard.isLow() && containsContainers(items) {
             var owned: [V] = []
             swap(&owned, &items)
             releaseIteratively(&owned)
@@ -142,7 +142,7 @@ final class JObj {
     }
 
     deinit {
-        if containsContainers(values) {
+        if StackGuard.isLow() && containsContainers(values) {
             var owned: [V] = []
             swap(&owned, &values)
             keys = []

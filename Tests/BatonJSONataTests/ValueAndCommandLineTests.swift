@@ -56,4 +56,23 @@ struct ValueAndCommandLineTests {
         #expect(JSONataCommandLine.run(arguments: ["$number('x')"], environment: [:], stdout: &out, stderr: &err) == 1)
         #expect(err.hasPrefix("D3030 "))
     }
+
+    @Test("one compiled expression can be evaluated from many threads at once")
+    func concurrentEvaluation() throws {
+        let e = try JSONataExpression("items[price > 10].{'id': id, 'total': price * qty}")
+        let input = try JSONataValue.parse(json: #"{"items": [{"id": "a", "price": 5, "qty": 1}, {"id": "b", "price": 20, "qty": 3}]}"#)
+        final class Results: @unchecked Sendable {
+            let lock = NSLock()
+            var texts: [String] = []
+        }
+        let results = Results()
+        DispatchQueue.concurrentPerform(iterations: 64) { _ in
+            let text = (try? e.evaluate(input: input))??.jsonText() ?? "error"
+            results.lock.lock()
+            results.texts.append(text)
+            results.lock.unlock()
+        }
+        #expect(results.texts.count == 64)
+        #expect(Set(results.texts) == [#"{"id":"b","total":60}"#])
+    }
 }
