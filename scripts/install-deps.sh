@@ -2,9 +2,16 @@
 # Installs the system packages Baton needs, only those missing (Debian/Ubuntu, as root). Idempotent.
 #   librabbitmq-dev   rabbitmq-c headers and library (the CRabbitMQ module, found by pkg-config)
 #   rabbitmq-server   a local broker for the integration tests (scripts/rabbitmq-node.sh)
+#   pika (PyPI)       the example workers and scripts in Python (the RabbitMQ tutorials' client)
 #   amqp-tools        amqp-publish / amqp-consume / amqp-declare-queue for poking at a broker by hand
 set -euo pipefail
 packages=(librabbitmq-dev rabbitmq-server amqp-tools)
+
+# pika for the Python examples and scripts, in whichever python3 is on PATH.
+if ! python3 -c 'import pika' 2>/dev/null; then
+  echo "install-deps: installing pika (PyPI)"
+  python3 -m pip install -q pika 2>/dev/null || python3 -m pip install -q --break-system-packages pika
+fi
 
 missing=()
 for p in "${packages[@]}"; do
