@@ -34,9 +34,12 @@ public struct ExecutionInfo: Sendable {
 public struct ExecutionLimits: Sendable {
     /// The largest state input, output or task result, in bytes of JSON text (AWS: 256 KiB).
     public var maxPayloadBytes: Int
+    /// The most history events an execution may have; the last one is its ExecutionFailed (AWS: 25,000).
+    public var maxHistoryEvents: Int
 
-    public init(maxPayloadBytes: Int = 256 * 1024) {
+    public init(maxPayloadBytes: Int = 256 * 1024, maxHistoryEvents: Int = 25_000) {
         self.maxPayloadBytes = maxPayloadBytes
+        self.maxHistoryEvents = maxHistoryEvents
     }
 }
 

@@ -18,7 +18,10 @@ extension Execution {
         }
     }
 
-    mutating func failState(_ id: Int, _ state: State, _ raw: StatesError, hasCause: Bool = true, fromTask: Bool = false) {
+    /// `alsoMatches` names a second error that Retry and Catch may name for this failure (a missed heartbeat
+    /// is reported as States.Timeout yet matched by States.HeartbeatTimeout too).
+    mutating func failState(_ id: Int, _ state: State, _ raw: StatesError, hasCause: Bool = true, fromTask: Bool = false,
+                            alsoMatches: String? = nil) {
         guard let f = frames[id] else { return }
         let e = fromTask ? raw : prefixed(raw, id)
         let cause: String? = hasCause ? e.cause : nil
@@ -27,7 +30,10 @@ extension Execution {
             if f.retryCounts.count != retriers.count {
                 frames[id]?.retryCounts = Array(repeating: 0, count: retriers.count)
             }
-            if let index = retriers.firstIndex(where: { $0.errorEquals.matchesError(e.error) }) {
+            func matches(_ names: [String]) -> Bool {
+                names.matchesError(e.error) || (alsoMatches.map { names.contains($0) } ?? false)
+            }
+            if let index = retriers.firstIndex(where: { matches($0.errorEquals) }) {
                 let r = retriers[index]
                 let count = frames[id]?.retryCounts[index] ?? 0
                 if count < r.maxAttempts {
@@ -38,7 +44,7 @@ extension Execution {
                     return
                 }
             }
-            if let c = catchers.first(where: { $0.errorEquals.matchesError(e.error) }) {
+            if let c = catchers.first(where: { matches($0.errorEquals) }) {
                 var errorOutput: JSONObject = ["Error": .string(e.error)]
                 if let cause { errorOutput["Cause"] = .string(cause) }
                 do throws(StatesError) {

@@ -82,7 +82,7 @@ extension Execution {
         runnable.append(id)
     }
 
-    mutating func taskFailed(token: String, error: String, cause: String?, timedOut: Bool) {
+    mutating func taskFailed(token: String, error: String, cause: String?, timedOut: Bool, heartbeat: Bool = false) {
         guard let task = tasks.removeValue(forKey: token), let f = frames[task.frame] else { return }
         let state = f.node.state
         let id = task.frame
@@ -95,7 +95,8 @@ extension Execution {
         case (_, false): emit(.taskFailed, .taskFailed(resourceType: rt, resource: r, error: error, cause: cause), frame: id)
         case (_, true): emit(.taskTimedOut, .taskFailed(resourceType: rt, resource: r, error: error, cause: cause), frame: id)
         }
-        failState(id, state, StatesError(error, cause ?? ""), hasCause: cause != nil, fromTask: true)
+        failState(id, state, StatesError(error, cause ?? ""), hasCause: cause != nil, fromTask: true,
+                  alsoMatches: heartbeat ? StatesError.Name.heartbeatTimeout : nil)
         runnable.append(id)
     }
 
@@ -121,7 +122,8 @@ extension Execution {
             taskFailed(token: token, error: StatesError.Name.timeout, cause: nil, timedOut: true)
         case .heartbeat(let token):
             guard let task = tasks[token], task.heartbeatTimer == timerId else { return }
-            taskFailed(token: token, error: StatesError.Name.heartbeatTimeout, cause: nil, timedOut: true)
+            // AWS records a missed heartbeat as TaskTimedOut with States.Timeout (recorded against AWS).
+            taskFailed(token: token, error: StatesError.Name.timeout, cause: nil, timedOut: true, heartbeat: true)
         case .executionTimeout:
             finishExecution(ExecutionResult(status: .timedOut, error: StatesError.Name.timeout,
                                             cause: "The execution has timed out."), frame: nil)

@@ -140,8 +140,16 @@ public struct Execution: Sendable {
     // MARK: Bookkeeping
 
     mutating func emit(_ type: HistoryEventType, _ details: HistoryEvent.Details, frame: Int?) {
+        guard status == .running else { return }
         if let frame, frames[frame]?.silent == true { return }
         let id = lastEventId + 1
+        if id >= limits.maxHistoryEvents, !type.endsExecution {
+            // The history quota (an endless loop): the last event an execution may have is its ExecutionFailed.
+            finishExecution(ExecutionResult(status: .failed, error: StatesError.Name.runtime,
+                                            cause: "The execution reached the maximum number of history events (\(limits.maxHistoryEvents))."),
+                            frame: nil)
+            return
+        }
         var previous = lastEventId
         if let frame, let last = frames[frame]?.lastEventId { previous = last }
         lastEventId = id

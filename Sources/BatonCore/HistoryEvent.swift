@@ -155,6 +155,14 @@ public enum HistoryEventType: String, Sendable, Hashable, CaseIterable {
     case activitySucceeded = "ActivitySucceeded", activityFailed = "ActivityFailed"
     case activityTimedOut = "ActivityTimedOut"
 
+    /// True for the event that ends an execution.
+    public var endsExecution: Bool {
+        switch self {
+        case .executionSucceeded, .executionFailed, .executionTimedOut, .executionAborted: return true
+        default: return false
+        }
+    }
+
     /// The key of this type's details object (`PassStateEntered` → `stateEnteredEventDetails`).
     public var detailsKey: String {
         let raw = rawValue

@@ -6,6 +6,6 @@ struct Baton: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "Run Amazon States Language state machines: in process, or over RabbitMQ.",
-        subcommands: [RunCommand.self, ValidateCommand.self, ServeCommand.self, JSONataCommand.self, BenchCommand.self]
+        subcommands: [RunCommand.self, ValidateCommand.self, ServeCommand.self, JSONataCommand.self, BenchCommand.self, BenchE2ECommand.self]
     )
 }

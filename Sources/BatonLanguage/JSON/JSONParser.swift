@@ -188,6 +188,7 @@ public struct JSONParser {
                 return .bigInt(text)
             }
             guard let d = Double(text) else { throw error("invalid number") }
+            guard d.isFinite else { throw error("number out of range: \(text)") }
             return .double(d)
         }
 

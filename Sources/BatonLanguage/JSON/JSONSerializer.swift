@@ -86,8 +86,8 @@ public enum JSONSerializer {
     /// Formats a double as Java's `Double.toString` does (`1.0`, `0.001`, `1.0E7`, `1.0E-4`), which is how
     /// AWS prints decimals inside strings.
     public static func formatDouble(_ d: Double) -> String {
-        if d.isNaN { return "NaN" }
-        if d.isInfinite { return d < 0 ? "-Infinity" : "Infinity" }
+        // JSON has no NaN or infinity; a computation that produced one is written as null, never as invalid JSON.
+        if !d.isFinite { return "null" }
         if d == 0 { return d.sign == .minus ? "-0.0" : "0.0" }
         // Swift gives the shortest round-tripping digits; re-lay them out as Java does.
         let (negative, digits, exponent) = decimalDigits(d)
