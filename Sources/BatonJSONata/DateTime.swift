@@ -66,8 +66,7 @@ enum DateTimePicture {
                 }
                 if presMod.count == 1 {
                     def.presentation1 = presMod
-                } else if presMod.count > 1 {
-                    let last = presMod.last!
+                } else if presMod.count > 1, let last = presMod.last {
                     if "atco".contains(last) {
                         def.presentation2 = last
                         def.presentation1 = String(presMod.dropLast())
@@ -142,7 +141,7 @@ enum DateTimePicture {
 
     /// JavaScript `Date.UTC(y, month0, d, h, mi, s, ms)` with overflow normalization.
     static func utc(_ y: Int, _ month0: Int, _ d: Int = 1, _ h: Double = 0, _ mi: Double = 0, _ s: Double = 0, _ ms: Double = 0) -> Double {
-        let yy = y + Int((Double(month0) / 12).rounded(.down))
+        let yy = y + clampInt((Double(month0) / 12).rounded(.down))
         let mm = ((month0 % 12) + 12) % 12
         let days = daysFromCivil(yy, mm + 1, 1) + d - 1
         return Double(days) * 86_400_000 + h * 3_600_000 + mi * 60_000 + s * 1000 + ms
@@ -154,8 +153,9 @@ enum DateTimePicture {
     }
 
     static func fields(_ t: Double) -> Fields {
-        let days = Int((t / 86_400_000).rounded(.down))
-        var rem = Int(t - Double(days) * 86_400_000)
+        let days = clampInt((t / 86_400_000).rounded(.down)) % 3_000_000_000
+        var rem = clampInt(t - Double(days) * 86_400_000)
+        if rem < 0 || rem >= 86_400_000 { rem = 0 }
         let (y, m, d) = civilFromDays(days)
         let h = rem / 3_600_000; rem %= 3_600_000
         let mi = rem / 60_000; rem %= 60_000
@@ -183,7 +183,7 @@ enum DateTimePicture {
         case "D": return .int(f.day)
         case "d":
             let start = utc(f.year, 0)
-            return .int(Int(((f.time - start) / 86_400_000).rounded(.down)) + 1)
+            return .int(clampInt(((f.time - start) / 86_400_000).rounded(.down)) + 1)
         case "F": return .int(f.weekday == 0 ? 7 : f.weekday)
         case "W":
             let s1 = startOfFirstWeek(f.year, 0)
@@ -194,7 +194,7 @@ enum DateTimePicture {
             } else if week < 1 {
                 week = deltaWeeks(startOfFirstWeek(f.year - 1, 0), today)
             }
-            return .int(Int(week.rounded(.down)))
+            return .int(clampInt(week.rounded(.down)))
         case "w":
             let s1 = startOfFirstWeek(f.year, f.month0)
             let today = utc(f.year, f.month0, f.day)
@@ -206,7 +206,7 @@ enum DateTimePicture {
                 let (py, pm) = f.month0 == 0 ? (f.year - 1, 11) : (f.year, f.month0 - 1)
                 week = deltaWeeks(startOfFirstWeek(py, pm), today)
             }
-            return .int(Int(week.rounded(.down)))
+            return .int(clampInt(week.rounded(.down)))
         case "X":
             let s = startOfFirstWeek(f.year, 0), e = startOfFirstWeek(f.year + 1, 0)
             if f.time < s { return .int(f.year - 1) }
@@ -232,7 +232,7 @@ enum DateTimePicture {
         }
     }
 
-    nonisolated(unsafe) static let isoSpec: [Part] = (try? analyse("[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]")) ?? []
+    static let isoSpec: [Part] = (try? analyse("[Y0001]-[M01]-[D01]T[H01]:[m01]:[s01].[f001][Z01:01t]")) ?? []
 
     static func format(_ millis: Double, picture: String?, timezone: String?) throws -> String {
         var offH = 0, offM = 0
@@ -260,7 +260,7 @@ enum DateTimePicture {
         if "YMDdFWwXxHhms".contains(c) {
             guard case .int(var v) = fragment(f, c) else { return "" }
             if c == "Y" && m.n != -1 {
-                v = v % Int(pow(10, Double(m.n)))
+                v = v % clampInt(pow(10, Double(Swift.min(m.n, 15))))
             }
             if let names = m.names {
                 var s: String
@@ -425,10 +425,10 @@ enum DateTimePicture {
                 if endSpecified { throw JSONataError(code: "D3136") }
             }
         }
-        var month0 = Int(comps["M"] ?? 1)
+        var month0 = clampInt(comps["M"] ?? 1)
         month0 = month0 > 0 ? month0 - 1 : 0
-        var day = Int(comps["D"] ?? 1)
-        let year = Int(comps["Y"] ?? 1970)
+        var day = clampInt(comps["D"] ?? 1)
+        let year = clampInt(comps["Y"] ?? 1970)
         if dateB {
             let firstJan = utc(year, 0)
             let derived = fields(firstJan + ((comps["d"] ?? 1) - 1) * 86_400_000)

@@ -328,7 +328,7 @@ final class Evaluator {
             items = [input]
         }
         if predicate.kind == .number, case .num(let d)? = predicate.literal {
-            var index = Int(d.rounded(.down))
+            var index = clampInt(d.rounded(.down))
             if index < 0 { index = items.count + index }
             if index >= 0 && index < items.count {
                 let item = items[index]
@@ -347,13 +347,13 @@ final class Evaluator {
             let res = try eval(predicate, context, fenv)
             switch res {
             case .num(let n)?:
-                var ii = Int(n.rounded(.down))
+                var ii = clampInt(n.rounded(.down))
                 if ii < 0 { ii = items.count + ii }
                 if ii == index { results.items.append(item) }
             case .arr(let ra)? where ra.items.allSatisfy({ if case .num = $0 { return true }; return false }):
                 for x in ra.items {
                     if case .num(let n) = x {
-                        var ii = Int(n.rounded(.down))
+                        var ii = clampInt(n.rounded(.down))
                         if ii < 0 { ii = items.count + ii }
                         if ii == index { results.items.append(item) }
                     }

@@ -95,7 +95,8 @@ struct IntegerFormat {
         case .letters:
             s = IntegerWords.toLetters(value, upper: letterCase == .upper)
         case .roman:
-            s = IntegerWords.toRoman(Int(value))
+            if value >= 1e7 { throw JSONataError(code: "D3130", value: "roman numerals beyond 10^7") }
+            s = IntegerWords.toRoman(clampInt(value))
             if letterCase == .upper { s = s.uppercased() }
         case .words:
             s = IntegerWords.toWords(value, ordinal: ordinal)
@@ -291,7 +292,7 @@ enum IntegerWords {
     }
 
     static func toLetters(_ v: Double, upper: Bool) -> String {
-        var value = Int(v)
+        var value = clampInt(v)
         let a = upper ? 65 : 97
         var letters: [Character] = []
         while value > 0 {

@@ -176,7 +176,7 @@ enum Library {
         def("ceil", "<n-:n>") { a, _ in num(a[0]).map { .num(($0).rounded(.up)) } }
         def("round", "<n-n?:n>") { a, _ in
             guard let x = num(a[0]) else { return nil }
-            return .num(jsRound(x, Int(num(a.count > 1 ? a[1] : nil) ?? 0)))
+            return .num(jsRound(x, Swift.max(-400, Swift.min(400, clampInt(num(a.count > 1 ? a[1] : nil) ?? 0)))))
         }
         def("sqrt", "<n-:n>") { a, _ in
             guard let x = num(a[0]) else { return nil }

@@ -19,7 +19,7 @@ extension Library {
             if a.count > 1, let r = num(a[1]) { radix = jsRound(r, 0) }
             if radix < 2 || radix > 36 { throw JSONataError(code: "D3100", value: jsNumberString(radix)) }
             let neg = value < 0
-            let s = String(Int64(Swift.abs(value)), radix: Int(radix))
+            let s = String(clampInt(Swift.abs(value)), radix: Int(radix))
             return .str(neg ? "-" + s : s)
         }
         def("formatNumber", "<n-so?:s>") { a, _ in
@@ -95,13 +95,13 @@ enum NumberPicture {
             parts.activePart = String(activePart)
             let expPos = indexOf(sp, expSep, from: prefix.count)
             var mantissa: [Character]
-            if expPos == nil || expPos! > sp.count - suffix.count {
-                mantissa = activePart
-                parts.exponentPart = nil
-            } else {
-                let e = expPos! - prefix.count
+            if let ep = expPos, ep <= sp.count - suffix.count {
+                let e = ep - prefix.count
                 mantissa = Array(activePart[0..<Swift.min(e, activePart.count)])
                 parts.exponentPart = e + 1 <= activePart.count ? String(activePart[(e + 1)...]) : ""
+            } else {
+                mantissa = activePart
+                parts.exponentPart = nil
             }
             parts.mantissaPart = String(mantissa)
             if let d = indexOf(mantissa, decSep) {

@@ -36,7 +36,7 @@ extension Library {
             }
             var groups: [String?] = []
             if case .arr(let g)? = o["groups"] { groups = g.items.map { str($0) } }
-            return (RegexMatch(match: str(o["match"]) ?? "", start: Int(st), end: Int(en), groups: groups), o["next"])
+            return (RegexMatch(match: str(o["match"]) ?? "", start: clampInt(st), end: clampInt(en), groups: groups), o["next"])
         }
         var cur = try parse(try call(cx, .fn(matcher), [.str(s)]))
         var count = 0
@@ -53,7 +53,7 @@ extension Library {
         let ns = s as NSString
         guard var m = exec(re, ns, from: 0) else { return }
         var count = 0
-        while limit == nil || count < limit! {
+        while count < (limit ?? Int.max) {
             try body(m)
             count += 1
             if m.end >= ns.length { return }
@@ -199,7 +199,8 @@ extension Library {
             let width = num(a[1]) ?? 0
             var ch = a.count > 2 ? (str(a[2]) ?? " ") : " "
             if ch.isEmpty { ch = " " }
-            let padLen = Int(Swift.abs(width).rounded(.down)) - s.unicodeScalars.count
+            let padLen = clampInt(Swift.abs(width).rounded(.down)) - s.unicodeScalars.count
+            if padLen > 1 << 28 { throw JSONataError(code: "U1001", message: "$pad would build a string longer than 2^28 characters") }
             if padLen <= 0 { return .str(s) }
             var padding = String(repeating: ch, count: padLen)
             if ch.unicodeScalars.count > 1 { padding = substring(padding, 0, Double(padLen)) }
@@ -221,9 +222,9 @@ extension Library {
             guard let s = str(a[0]) else { return nil }
             let limitD = a.count > 2 ? num(a[2]) : nil
             if let l = limitD, l < 0 { throw JSONataError(code: "D3020", value: jsNumberString(l)) }
-            let limit = limitD.map { Int($0.rounded(.down)) }
+            let limit = limitD.map { clampInt($0.rounded(.down)) }
             var out: [V] = []
-            if limit == nil || limit! > 0 {
+            if (limit ?? 1) > 0 {
                 switch a[1] {
                 case .str(let sep)?:
                     var parts: [String]
@@ -244,7 +245,7 @@ extension Library {
                             start = m.end
                             count += 1
                         }
-                        if limit == nil || count < limit! {
+                        if count < (limit ?? Int.max) {
                             out.append(.str(ns.substring(from: Swift.min(start, ns.length))))
                         }
                     }
@@ -262,10 +263,10 @@ extension Library {
             guard let s = str(a[0]) else { return nil }
             let limitD = a.count > 2 ? num(a[2]) : nil
             if let l = limitD, l < 0 { throw JSONataError(code: "D3040", value: jsNumberString(l)) }
-            let limit = limitD.map { Int($0.rounded(.up)) }
+            let limit = limitD.map { clampInt($0.rounded(.up)) }
             var out: [V] = []
             guard case .fn(let f)? = a[1] else { return seq([]) }
-            if limit == nil || limit! > 0 {
+            if (limit ?? 1) > 0 {
                 try forEachMatch(cx, f, s, limit: limit) { m in
                     let o = JObj()
                     o["match"] = .str(m.match)
@@ -281,7 +282,7 @@ extension Library {
             if case .str("")? = a[1] { throw JSONataError(code: "D3010") }
             let limitD = a.count > 3 ? num(a[3]) : nil
             if let l = limitD, l < 0 { throw JSONataError(code: "D3011", value: jsNumberString(l)) }
-            let limit = limitD.map { Int($0.rounded(.up)) }
+            let limit = limitD.map { clampInt($0.rounded(.up)) }
             if let l = limit, l <= 0 { return .str(s) }
             let replacement = a[2]
             switch a[1] {
@@ -290,7 +291,7 @@ extension Library {
                 var result = ""
                 var rest = s[...]
                 var count = 0
-                while limit == nil || count < limit! {
+                while count < (limit ?? Int.max) {
                     guard let r = rest.range(of: pat) else { break }
                     result += rest[..<r.lowerBound]
                     result += rep

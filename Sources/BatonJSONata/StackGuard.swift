@@ -11,8 +11,8 @@ struct StackExhausted: Error {}
 /// Keeps recursion within the thread's stack: evaluation runs inline when there is room,
 /// and is retried on a thread with a 512 MiB stack otherwise.
 enum StackGuard {
-    nonisolated(unsafe) static let limitKey: pthread_key_t = makeKey()
-    nonisolated(unsafe) static let lowKey: pthread_key_t = makeKey()
+    static let limitKey: pthread_key_t = makeKey()
+    static let lowKey: pthread_key_t = makeKey()
 
     static func makeKey() -> pthread_key_t {
         var k = pthread_key_t()

@@ -379,3 +379,11 @@ func appendValues(_ a: V?, _ b: V?) -> V? {
     if case .arr(let y) = b { items.append(contentsOf: y.items) } else { items.append(b) }
     return .arr(JArr(items))
 }
+
+/// Converts a double from input data to `Int` without trapping (NaN → 0, clamped to ±2^53).
+@inline(__always) func clampInt(_ d: Double) -> Int {
+    if d.isNaN { return 0 }
+    if d >= 9_007_199_254_740_992 { return 9_007_199_254_740_992 }
+    if d <= -9_007_199_254_740_992 { return -9_007_199_254_740_992 }
+    return Int(d)
+}
