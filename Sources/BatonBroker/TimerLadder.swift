@@ -22,6 +22,7 @@ public final class TimerLadder: Sendable {
     public let connection: AMQPConnection
     private let clock: @Sendable () -> Int64
     private let logger: Logger
+    private let hops = TimerLadderHopTracker()
 
     /// The wall clock in epoch milliseconds.
     public static let wallClock: @Sendable () -> Int64 = {
@@ -40,6 +41,9 @@ public final class TimerLadder: Sendable {
 
     /// The clock's reading, epoch milliseconds.
     public var now: Int64 { clock() }
+
+    /// What the consumer has learned about how long hops take.
+    public var hopEstimate: TimerLadderHopEstimate { hops.current }
 
     // MARK: Topology
 
@@ -87,8 +91,13 @@ public final class TimerLadder: Sendable {
 
     /// The message that arms `request` at `now`: into its first step, or straight into `<prefix>.timers`.
     func message(for request: TimerRequest, now: Int64) -> AMQPMessage {
-        TimerLadderMessage.message(request, queue: queue(for: TimerLadderRoute.decide(due: request.dueAt, now: now,
-                                                                                        configuration: configuration)))
+        let routing = hops.current.adjusted(configuration)
+        var message = TimerLadderMessage.message(request, queue: queue(for: TimerLadderRoute.decide(
+            due: request.dueAt, now: now, configuration: routing)))
+        if case .step(let ms) = TimerLadderRoute.decide(due: request.dueAt, now: now, configuration: routing) {
+            message.properties.headers?[TimerLadderMessage.expectedHeader] = .int64(now + ms)
+        }
+        return message
     }
 
     private func queue(for route: TimerLadderRoute) -> String {
@@ -144,9 +153,13 @@ public final class TimerLadder: Sendable {
             await deadLetter(delivery, reason: error.reason)
             return
         }
+        if !delivery.redelivered, let expected = delivery.properties.headers?[TimerLadderMessage.expectedHeader]?.intValue {
+            hops.record(overshoot: clock() - Int64(expected))
+        }
         while true {
             let now = clock()
-            switch TimerLadderRoute.decide(due: request.dueAt, now: now, configuration: configuration) {
+            let routing = hops.current.adjusted(configuration)
+            switch TimerLadderRoute.decide(due: request.dueAt, now: now, configuration: routing) {
             case .fire:
                 await handler(FiredTimer(execution: request.execution, timer: request.timer, due: request.dueAt,
                                          firedAt: now, redelivered: delivery.redelivered))
@@ -156,21 +169,23 @@ public final class TimerLadder: Sendable {
                 // Cancelled while holding: leave it unacked, the broker delivers it again.
                 do { try await Task.sleep(for: .milliseconds(ms)) } catch { return }
             case .step(let ms):
-                await hop(delivery, request: request, queue: configuration.delayQueue(milliseconds: ms))
+                var message = TimerLadderMessage.message(request, queue: configuration.delayQueue(milliseconds: ms))
+                message.properties.headers?[TimerLadderMessage.expectedHeader] = .int64(now + ms)
+                await hop(delivery, request: request, message: message)
                 return
             }
         }
     }
 
     /// Publishes the timer to its next step, then acks the delivery it came from.
-    private func hop(_ delivery: AMQPDelivery, request: TimerRequest, queue: String) async {
+    private func hop(_ delivery: AMQPDelivery, request: TimerRequest, message: AMQPMessage) async {
         do {
-            try await connection.publish(TimerLadderMessage.message(request, queue: queue))
+            try await connection.publish(message)
             try? delivery.ack()
         } catch {
             // Connection lost: the delivery cannot be settled any more and comes again. Otherwise (a nack,
             // say `reject-publish` on a full queue) put it back after a pause.
-            logger.warning("timer hop failed", metadata: ["queue": "\(queue)", "error": "\(error)",
+            logger.warning("timer hop failed", metadata: ["queue": "\(message.routingKey)", "error": "\(error)",
                                                           "execution": "\(request.execution)",
                                                           "timer": "\(request.timer)"])
             try? await Task.sleep(for: .milliseconds(500))

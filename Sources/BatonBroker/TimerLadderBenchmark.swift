@@ -19,6 +19,8 @@ public struct TimerLadderBenchmarkResult: Sendable, Hashable {
     public var max: Int64
     /// Mean lateness, milliseconds.
     public var mean: Double
+    /// Lateness by delay range: label, timers fired, p50, p99, max (milliseconds).
+    public var byDelay: [DelayRange] = []
     /// Seconds it took to publish (and have confirmed) all timers.
     public var scheduleSeconds: Double
     /// Seconds from the first publish to the last timer fired (or the deadline).
@@ -38,7 +40,16 @@ public struct TimerLadderBenchmarkResult: Sendable, Hashable {
         mean       \(String(format: "%.1f", mean)) ms
         schedule   \(String(format: "%.2f", scheduleSeconds)) s
         total      \(String(format: "%.1f", totalSeconds)) s
-        """
+        """ + byDelay.map { "\n  delay \($0.label.padding(toLength: 13, withPad: " ", startingAt: 0)) n=\($0.count)  p50 \($0.p50) ms  p99 \($0.p99) ms  max \($0.max) ms" }.joined()
+    }
+
+    /// Lateness of the timers whose delay fell in one range.
+    public struct DelayRange: Sendable, Hashable {
+        public var label: String
+        public var count: Int
+        public var p50: Int64
+        public var p99: Int64
+        public var max: Int64
     }
 }
 
@@ -78,7 +89,7 @@ public enum TimerLadderBenchmark {
                 let delay = Int64(exp(low + (high - low) * random.nextUnit()).rounded())
                 let due = now + delay
                 lastDue = max(lastDue, due)
-                record.setDue(i, due)
+                record.setDue(i, due, delay: delay)
                 batch.append(TimerRequest(execution: "bench", timer: String(i), dueAt: due))
             }
             for (offset, outcome) in (await ladder.schedule(batch: batch, now: now)).enumerated() {
@@ -111,17 +122,19 @@ public enum TimerLadderBenchmark {
 final class FiringRecord: @unchecked Sendable {
     private let lock = NSLock()
     private var due: [Int64]
+    private var delay: [Int64]
     private var firedAt: [Int64?]
     private var fired = 0
     private var duplicates = 0
 
     init(count: Int) {
         due = Array(repeating: 0, count: count)
+        delay = Array(repeating: 0, count: count)
         firedAt = Array(repeating: nil, count: count)
     }
 
-    func setDue(_ index: Int, _ value: Int64) {
-        lock.lock(); due[index] = value; lock.unlock()
+    func setDue(_ index: Int, _ value: Int64, delay length: Int64) {
+        lock.lock(); due[index] = value; delay[index] = length; lock.unlock()
     }
 
     func fired(_ timer: FiredTimer) {
@@ -145,14 +158,26 @@ final class FiringRecord: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         var lateness: [Int64] = []
         lateness.reserveCapacity(due.count)
+        let ranges: [(String, ClosedRange<Int64>)] = [("< 100 ms", 0...99), ("100 ms – 1 s", 100...999),
+                                                      ("1 s – 10 s", 1_000...9_999), (">= 10 s", 10_000...Int64.max)]
+        var byRange = Array(repeating: [Int64](), count: ranges.count)
         for (index, when) in firedAt.enumerated() {
-            if let when { lateness.append(when - due[index]) }
+            guard let when else { continue }
+            lateness.append(when - due[index])
+            if let r = ranges.firstIndex(where: { $0.1.contains(delay[index]) }) { byRange[r].append(when - due[index]) }
         }
         lateness.sort()
-        func percentile(_ p: Double) -> Int64 {
-            guard !lateness.isEmpty else { return 0 }
-            let rank = Int((p * Double(lateness.count)).rounded(.up)) - 1
-            return lateness[Swift.max(0, Swift.min(lateness.count - 1, rank))]
+        func percentile(_ values: [Int64], _ p: Double) -> Int64 {
+            guard !values.isEmpty else { return 0 }
+            let rank = Int((p * Double(values.count)).rounded(.up)) - 1
+            return values[Swift.max(0, Swift.min(values.count - 1, rank))]
+        }
+        func percentile(_ p: Double) -> Int64 { percentile(lateness, p) }
+        let breakdown = ranges.indices.map { r in
+            let values = byRange[r].sorted()
+            return TimerLadderBenchmarkResult.DelayRange(label: ranges[r].0, count: values.count,
+                                                         p50: percentile(values, 0.5), p99: percentile(values, 0.99),
+                                                         max: values.last ?? 0)
         }
         let total = lateness.reduce(0.0) { $0 + Double($1) }
         return TimerLadderBenchmarkResult(count: due.count, lost: due.count - lateness.count, duplicates: duplicates,
@@ -160,7 +185,7 @@ final class FiringRecord: @unchecked Sendable {
                                           p50: percentile(0.5), p90: percentile(0.9), p99: percentile(0.99),
                                           max: lateness.last ?? 0,
                                           mean: lateness.isEmpty ? 0 : total / Double(lateness.count),
-                                          scheduleSeconds: 0, totalSeconds: 0)
+                                          byDelay: breakdown, scheduleSeconds: 0, totalSeconds: 0)
     }
 }
 

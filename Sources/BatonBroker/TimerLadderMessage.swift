@@ -60,6 +60,8 @@ public struct TimerMessageError: Error, Sendable, Hashable, CustomStringConverti
 /// The body and headers of a timer message: `{"execution","timer","due"}` plus header `baton-due`.
 enum TimerLadderMessage {
     static let dueHeader = "baton-due"
+    /// On a hop: when the ladder expects the timer back (publish time + step), to learn what hops cost.
+    static let expectedHeader = "baton-hop-expected"
 
     /// Encodes a timer's body (keys in a fixed order).
     static func body(execution: String, timer: String, due: Int64) -> [UInt8] {

@@ -106,6 +106,28 @@ struct TimerLadderRouteTests {
         }
     }
 
+    @Test("slow hops raise the allowance and the hold margin; without samples the configured values stand")
+    func hopEstimate() {
+        var estimate = TimerLadderHopEstimate()
+        #expect(estimate.adjusted(configuration) == configuration)
+        for _ in 0..<100 { estimate.record(overshoot: 20) }
+        let busy = estimate.adjusted(configuration)
+        #expect(busy.hopAllowanceMilliseconds == 20)
+        #expect(busy.holdMilliseconds == 40)
+        for _ in 0..<100 { estimate.record(overshoot: 100) }
+        let slower = estimate.adjusted(configuration)
+        #expect(slower.hopAllowanceMilliseconds >= 100)
+        #expect(slower.holdMilliseconds == slower.hopAllowanceMilliseconds + 8)
+        // A 1,000 ms timer now aims early enough to absorb a 100 ms hop.
+        guard case .step(let ms) = TimerLadderRoute.decide(due: 1_000, now: 0, configuration: slower) else {
+            Issue.record("no step")
+            return
+        }
+        #expect(ms == 512)
+        for _ in 0..<1000 { estimate.record(overshoot: 1_000_000) }
+        #expect(estimate.adjusted(configuration).hopAllowanceMilliseconds == TimerLadderHopEstimate.ceiling)
+    }
+
     @Test("extreme due times do not overflow")
     func extremes() {
         #expect(TimerLadderRoute.decide(due: .min, now: .max, configuration: configuration) == .fire)
@@ -260,7 +282,9 @@ struct TimerLadderCrashTests {
         }
         let outcomes = await running.ladder.schedule(batch: requests, now: now)
         #expect(outcomes.allSatisfy { if case .success = $0 { true } else { false } })
-        try await Task.sleep(for: .milliseconds(500))
+        // Crash when the first timers come due and the rest are mid-ladder: some held, some hopping.
+        try await Task.sleep(for: .milliseconds(2_100))
+        #expect(!running.fired.all.isEmpty)
         try await node.kill()
         try await Task.sleep(for: .seconds(1))
         try await node.start()
