@@ -186,9 +186,16 @@ struct IntegerFormat {
                 }
                 digits = String(t)
             }
-            // parseInt: leading digits
-            let lead = digits.prefix { $0.isASCII && $0.isNumber }
-            return Double(String(lead))
+            // JavaScript parseInt: optional whitespace and sign, then leading digits
+            var rest = Substring(digits).drop { $0 == " " || $0 == "\t" || $0 == "\n" }
+            var negative = false
+            if let f = rest.first, f == "-" || f == "+" {
+                negative = f == "-"
+                rest = rest.dropFirst()
+            }
+            let lead = rest.prefix { $0.isASCII && $0.isNumber }
+            guard let v = Double(String(lead)) else { return nil }
+            return negative ? -v : v
         case .sequence:
             throw JSONataError(code: "D3130", value: token)
         }
