@@ -60,7 +60,7 @@ public final class Worker: Sendable {
                                                           name: configuration.connectionName)
         do {
             if configuration.declareQueues {
-                try await connection.declare(AMQPTopology(queues: handlers.map { AMQPQueue(name: $0.queue) }))
+                for (queue, _) in handlers { try await declareIfMissing(queue, on: connection) }
             }
             var consumers: [(AMQPConsumer, Handler)] = []
             for (queue, handler) in handlers {
@@ -89,6 +89,15 @@ public final class Worker: Sendable {
         } catch {
             await connection.close()
             throw error
+        }
+    }
+
+    /// Declares a queue durable with no arguments unless it exists (as Baton does): a queue's own settings win.
+    private func declareIfMissing(_ queue: String, on connection: AMQPConnection) async throws {
+        do {
+            _ = try await connection.inspect(queue: queue)
+        } catch let error as AMQPError where error.code == .notFound {
+            try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
         }
     }
 

@@ -8,7 +8,7 @@ public struct WorkerConfiguration: Sendable {
     public var concurrency: Int = 1
     /// Unacknowledged deliveries the broker may push per queue; `nil` means `concurrency`.
     public var prefetch: UInt16?
-    /// Whether to declare each handled queue (durable, no arguments) before consuming it; declaring is idempotent.
+    /// Whether to declare each handled queue that does not exist yet (durable, no arguments), as Baton does.
     public var declareQueues: Bool = true
     /// Whether to send heartbeats by itself, every half `baton-heartbeat-seconds`, while a handler runs.
     public var automaticHeartbeats: Bool = true

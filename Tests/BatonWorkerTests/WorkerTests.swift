@@ -268,6 +268,31 @@ struct WorkerTests {
         #expect(wrong.output.hasSuffix("0 passed, 1 failed\n"), "\(wrong.output)")
     }
 
+    @Test("a missing queue is declared durable before consuming; an existing quorum queue is consumed as it is")
+    func queueDeclaration() async throws {
+        let baton = try await FakeOrchestrator.make("declare")
+        let missing = uniqueName("w.missing")
+        let quorum = uniqueName("w.quorum")
+        try await baton.connection.declare(AMQPTopology(queues: [AMQPQueue(name: quorum, type: .quorum)]))
+        let worker = try await baton.worker()
+        worker.handle(queue: missing) { _ in "from missing" }
+        worker.handle(queue: quorum) { _ in "from quorum" }
+        let running = RunningWorker(worker)
+        try await waitUntil { (try? await baton.connection.inspect(queue: missing).consumerCount) == 1 }
+        for queue in [missing, quorum] {
+            let client = FakeOrchestrator(connection: baton.connection, taskQueue: queue, replyQueue: baton.replyQueue, replies: baton.replies)
+            try await client.send([:])
+            #expect(await baton.replies.nextAnswer().answer?.json == .string(queue == missing ? "from missing" : "from quorum"))
+        }
+        try await running.stop()
+        // Durable: redeclaring it durable with no arguments is accepted.
+        try await baton.connection.declare(AMQPTopology(queues: [AMQPQueue(name: missing, durable: true)]))
+        await #expect(throws: AMQPError.self) {
+            try await baton.connection.declare(AMQPTopology(queues: [AMQPQueue(name: missing, durable: false)]))
+        }
+        await baton.close()
+    }
+
     @Test("run() without a handler throws Worker.NoHandlers; a second handler for one queue throws Worker.DuplicateQueue")
     func registrationErrors() async throws {
         let empty = Worker(configuration: WorkerConfiguration())
@@ -328,9 +353,9 @@ final class Gate: @unchecked Sendable {
 }
 
 /// Polls `condition` every 10 ms for up to `timeout`; throws when it never holds.
-func waitUntil(timeout: Duration = .seconds(10), _ condition: () -> Bool) async throws {
+func waitUntil(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async throws {
     let deadline = ContinuousClock.now + timeout
-    while !condition() {
+    while await !condition() {
         guard ContinuousClock.now < deadline else { throw WaitTimedOut() }
         try await Task.sleep(for: .milliseconds(10))
     }
