@@ -117,7 +117,8 @@ final class RunningOrchestrator: Sendable {
     static func start(_ name: String, definitions: [String: String], url: String? = nil,
                       engine: EngineConfiguration = .init(timerSweepMarginMilliseconds: 2_000),
                       ladderKind: TimerLadderConfiguration.QueueKind = .classic,
-                      fastReconnect: Bool = false) async throws -> RunningOrchestrator {
+                      fastReconnect: Bool = false,
+                      triggers: (String) -> [BrokerConfiguration.Trigger] = { _ in [] }) async throws -> RunningOrchestrator {
         let address: String
         if let url { address = url } else { address = try await OrchestratorBroker.url() }
         let prefix = "ot-\(name)-\(UInt32.random(in: 0...UInt32.max))"
@@ -134,10 +135,15 @@ final class RunningOrchestrator: Sendable {
                                  configuration: TimerLadderConfiguration(prefix: prefix, smallestStepExponent: 3,
                                                                          largestStepExponent: 14, queueKind: ladderKind))
         let service = BrokerService(connection: serviceConnection, orchestrator: orchestrator,
-                                    configuration: BrokerConfiguration(prefix: prefix, sweepIntervalMilliseconds: 500),
+                                    configuration: BrokerConfiguration(prefix: prefix, triggers: triggers(prefix),
+                                                                       sweepIntervalMilliseconds: 500),
                                     timers: ladder)
-        try await service.declare()
         let c = service.configuration
+        // A trigger's exchange belongs to the user and must exist before the service binds to it.
+        for t in c.triggers {
+            try await client.declare(AMQPTopology(exchanges: [AMQPExchange(name: t.exchange, kind: .topic)]))
+        }
+        try await service.declare()
         try await client.declare(AMQPTopology(
             queues: [AMQPQueue(name: "\(prefix).results"), AMQPQueue(name: "\(prefix).events-all")],
             bindings: [AMQPBinding(queue: "\(prefix).events-all", exchange: c.eventsExchange, routingKey: "#")]))

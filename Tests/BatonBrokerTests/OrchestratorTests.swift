@@ -465,6 +465,91 @@ struct OrchestratorTests {
         await run.stop()
     }
 
+    @Test("StopExecution on <prefix>.control aborts an execution waiting on a task; the task's late reply is ignored")
+    func stopExecution() async throws {
+        let def = #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(fn("hang"))","End":true}}}"#
+        let run = try await RunningOrchestrator.start("stop", definitions: ["stop": def])
+        let worker = try await run.worker("hang") { _, _ in .none }
+        let cid = try await run.startExecution("stop", name: "s1")
+        let task = try #require(await worker.waitForTasks(1).first)
+        let arn = "arn:aws:states:us-east-1:123456789012:execution:stop:s1"
+        let control: JSON = ["action": "StopExecution", "executionArn": .string(arn), "error": "Operator", "cause": "enough"]
+        try await run.publishRaw(Array(control.serialized().utf8), to: run.controlQueue)
+        let result = try #require(await run.result())
+        #expect(result.correlationID == cid)
+        #expect(result.body == json(#"{"executionArn":"\#(arn)","status":"ABORTED","error":"Operator","cause":"enough"}"#))
+        try await worker.reply(to: task, body: ["too": "late"])
+        let events = [await run.events.next(), await run.events.next()].map { $0?.delivery.routingKey }
+        #expect(events == ["execution.RUNNING.stop", "execution.ABORTED.stop"])
+        try await Task.sleep(for: .milliseconds(300))
+        #expect(run.dead.received.isEmpty)
+        #expect(await run.orchestrator.describe(arn)?.status == .aborted)
+        worker.stop()
+        await run.stop()
+    }
+
+    @Test("a start by stateMachineArn with the input as JSON text, as the AWS API allows")
+    func startByArnWithTextInput() async throws {
+        let def = #"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#
+        let run = try await RunningOrchestrator.start("arn", definitions: ["byarn": def])
+        let body: JSON = ["stateMachineArn": "arn:aws:states:us-east-1:123456789012:stateMachine:byarn",
+                          "input": #"{"text":"HelloWorld","n":[1,2]}"#]
+        try await run.publishRaw(Array(body.serialized().utf8), to: run.startQueue,
+                                 properties: AMQPProperties(correlationID: "x", replyTo: run.resultsQueue))
+        let result = try #require(await run.result())
+        #expect(result.body["status"] == "SUCCEEDED")
+        #expect(result.body["output"] == json(#"{"text":"HelloWorld","n":[1,2]}"#))
+        await run.stop()
+    }
+
+    @Test("a trigger: a message routed to the bound exchange and key starts the state machine with its body as input")
+    func trigger() async throws {
+        let def = #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(fn("ship"))","End":true}}}"#
+        let run = try await RunningOrchestrator.start("trigger", definitions: ["ship": def]) { prefix in
+            [BrokerConfiguration.Trigger(exchange: "\(prefix).orders", routingKey: "order.created", stateMachine: "ship")]
+        }
+        let worker = try await run.worker("ship") { task, _ in .output(["shipped": task.json ?? .null]) }
+        try await run.client.publish(Array(#"{"order":"A-9"}"#.utf8), exchange: "\(run.prefix).orders",
+                                     routingKey: "order.created", properties: AMQPProperties(messageID: "order-A-9"))
+        let tasks = await worker.waitForTasks(1)
+        #expect(tasks.first?.json == ["order": "A-9"])
+        #expect(tasks.first?.headers["baton-execution-arn"]?.stringValue
+                == "arn:aws:states:us-east-1:123456789012:execution:ship:order-A-9")
+        let ended = try #require(await run.events.next(timeout: .seconds(10)))
+        #expect(ended.delivery.routingKey == "execution.RUNNING.ship")
+        let done = try #require(await run.events.next(timeout: .seconds(10)))
+        #expect(done.delivery.routingKey == "execution.SUCCEEDED.ship")
+        #expect(done.json?["output"] == #"{"shipped":{"order":"A-9"}}"#)
+        worker.stop()
+        await run.stop()
+    }
+
+    @Test(".waitForTaskToken with HeartbeatSeconds: SendTaskHeartbeat control messages keep it alive until SendTaskSuccess")
+    func controlHeartbeats() async throws {
+        let def = #"""
+            {"StartAt":"Ask","States":{"Ask":{"Type":"Task","Resource":"arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+              "HeartbeatSeconds":1,"Parameters":{"QueueUrl":"q","MessageBody":{"token.$":"$$.Task.Token"}},"End":true}}}
+            """#
+        let run = try await RunningOrchestrator.start("cbhb", definitions: ["cbhb": def])
+        let worker = try await run.worker("sqs:sendMessage") { _, _ in .none }
+        try await run.startExecution("cbhb")
+        let task = try #require(await worker.waitForTasks(1).first)
+        let token = try #require(task.json?["MessageBody"]?["token"]?.stringValue)
+        for _ in 0..<6 {
+            try await Task.sleep(for: .milliseconds(350))
+            let hb: JSON = ["action": "SendTaskHeartbeat", "taskToken": .string(token)]
+            try await run.publishRaw(Array(hb.serialized().utf8), to: run.controlQueue)
+        }
+        #expect(run.results.received.isEmpty, "timed out despite heartbeats")
+        let ok: JSON = ["action": "SendTaskSuccess", "taskToken": .string(token), "output": #"{"fine":1}"#]
+        try await run.publishRaw(Array(ok.serialized().utf8), to: run.controlQueue)
+        let result = try #require(await run.result())
+        #expect(result.body["status"] == "SUCCEEDED")
+        #expect(result.body["output"] == ["fine": 1])
+        worker.stop()
+        await run.stop()
+    }
+
     @Test("malformed messages go to <prefix>.dead unchanged with the reason headers, and the service keeps going")
     func deadLetters() async throws {
         let def = #"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#
