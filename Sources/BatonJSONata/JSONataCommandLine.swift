@@ -12,7 +12,7 @@ public enum JSONataCommandLine {
         return code
     }
 
-    static let usage = "usage: baton-jsonata (EXPR | --expr-file FILE) [--input FILE] [--bindings FILE] [--repeat N]\n"
+    static let usage = "usage: baton-jsonata (EXPR | --expr-file FILE) [--input FILE] [--bindings FILE] [--repeat N] | --bench-suite DIR\n"
 
     /// Runs the command writing into strings (for tests and embedding).
     public static func run(arguments: [String], environment: [String: String], stdout: inout String, stderr: inout String) -> Int32 {
@@ -33,6 +33,22 @@ public enum JSONataCommandLine {
             case "--input": inputFile = value()
             case "--bindings": bindingsFile = value()
             case "--repeat": repeatCount = max(1, Int(value() ?? "1") ?? 1)
+            case "--bench-suite":
+                do {
+                    let o = try JSONataSuiteBenchmark.run(directory: value() ?? ".")
+                    let sorted = o.perCase.sorted()
+                    let median = sorted.isEmpty ? 0 : Double(sorted[sorted.count / 2]) / 1e3
+                    let p90 = sorted.isEmpty ? 0 : Double(sorted[sorted.count * 9 / 10]) / 1e3
+                    stdout += "\(o.passed) passed, \(o.cases - o.passed) failed of \(o.cases); total \(String(format: "%.1f", Double(o.totalNanos) / 1e6)) ms, median \(String(format: "%.1f", median)) us, p90 \(String(format: "%.1f", p90)) us\n"
+                    for f in o.failures { stdout += "FAIL \(f)\n" }
+                    return 0
+                } catch let e as JSONataError {
+                    stderr += "\(e.code) \(e.message)\n"
+                    return 1
+                } catch {
+                    stderr += "U0000 \(error)\n"
+                    return 1
+                }
             case "-h", "--help":
                 stdout += usage
                 return 0
