@@ -133,7 +133,10 @@ struct TimerLadderRouteTests {
         #expect(TimerLadderRoute.decide(due: .min, now: .max, configuration: configuration) == .fire)
         #expect(TimerLadderRoute.decide(due: .max, now: .min, configuration: configuration) == .step(milliseconds: 134_217_728))
     }
+}
 
+@Suite("The timer ladder on a real broker", .timeLimit(.minutes(3)))
+struct TimerLadderTests {
     @Test("the topology: one quorum delay queue per step with its TTL, dead-lettering at least once to <prefix>.timers")
     func topology() async throws {
         let connection = try await TimerBroker.connect()
@@ -152,10 +155,7 @@ struct TimerLadderRouteTests {
         #expect(classic.queues.first?.arguments == ["x-message-ttl": 8, "x-dead-letter-exchange": "",
                                                     "x-dead-letter-routing-key": "p.timers"])
     }
-}
 
-@Suite("The timer ladder on a real broker", .timeLimit(.minutes(3)))
-struct TimerLadderTests {
     @Test("declaring the topology twice succeeds and changes nothing")
     func declareTwice() async throws {
         let running = try await RunningLadder.start("twice")
