@@ -550,6 +550,97 @@ struct OrchestratorTests {
         await run.stop()
     }
 
+    @Test("Retry with MaxDelaySeconds caps the backoff; a Wait state is timed by the broker too")
+    func maxDelayAndWait() async throws {
+        let def = #"""
+            {"StartAt":"W","States":{
+              "W":{"Type":"Wait","Seconds":1,"Next":"T"},
+              "T":{"Type":"Task","Resource":"\#(fn("capped"))","End":true,
+                "Retry":[{"ErrorEquals":["States.ALL"],"IntervalSeconds":1,"BackoffRate":4,"MaxDelaySeconds":1,"MaxAttempts":2}]}}}
+            """#
+        let run = try await RunningOrchestrator.start("cap", definitions: ["cap": def])
+        let replied = Locked<[ContinuousClock.Instant]>([])
+        let worker = try await run.worker("capped") { task, _ in
+            replied.withLock { $0.append(.now) }
+            let attempt = task.headers["baton-attempt"]?.intValue ?? -1
+            return attempt < 2 ? .failure(error: "Again", cause: "") : .output(["ok": true])
+        }
+        let started = ContinuousClock.now
+        try await run.startExecution("cap")
+        let result = try #require(await run.result())
+        #expect(result.body["status"] == "SUCCEEDED")
+        let tasks = worker.received
+        try #require(tasks.count == 3)
+        let wait = milliseconds(started, tasks[0].at)
+        #expect(wait >= 1_000 && wait < 1_800, "the Wait took \(wait) ms")
+        let failedAt = replied.current
+        let gap1 = milliseconds(failedAt[0], tasks[1].at), gap2 = milliseconds(failedAt[1], tasks[2].at)
+        #expect(gap1 >= 1_000 && gap1 < 1_800, "first retry after \(gap1) ms")
+        #expect(gap2 >= 1_000 && gap2 < 1_800, "second retry after \(gap2) ms; MaxDelaySeconds 1 caps 4 s")
+        worker.stop()
+        await run.stop()
+    }
+
+    @Test("a failed reply whose body is not {error, cause} still fails the task: States.TaskFailed with the body as cause")
+    func failedReplyWithPlainBody() async throws {
+        let def = #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(fn("plain"))","End":true}}}"#
+        let run = try await RunningOrchestrator.start("plain", definitions: ["plain": def])
+        let worker = try await run.worker("plain") { task, worker in
+            let p = task.delivery.properties
+            try await worker.connection.publish(Array("disk full".utf8), routingKey: p.replyTo ?? "",
+                                                properties: AMQPProperties(headers: ["baton-status": "failed"],
+                                                                           correlationID: p.correlationID))
+            return .none
+        }
+        try await run.startExecution("plain")
+        let result = try #require(await run.result())
+        #expect(result.body["status"] == "FAILED")
+        #expect(result.body["error"] == "States.TaskFailed")
+        #expect(result.body["cause"] == "disk full")
+        worker.stop()
+        await run.stop()
+    }
+
+    @Test("a distributed Map honours ToleratedFailureCount: one failure of four tolerated, two fail the state")
+    func toleratedFailures() async throws {
+        let def = #"""
+            {"StartAt":"M","States":{"M":{"Type":"Map","ToleratedFailureCount":1,"End":true,"ItemProcessor":{
+              "ProcessorConfig":{"Mode":"DISTRIBUTED","ExecutionType":"STANDARD"},"StartAt":"T","States":{
+                "T":{"Type":"Task","Resource":"\#(fn("tol"))","End":true}}}}}}
+            """#
+        let run = try await RunningOrchestrator.start("tol", definitions: ["tol": def])
+        let worker = try await run.worker("tol") { task, _ in
+            task.json?["bad"] == true ? .failure(error: "Bad", cause: "item") : .output(task.json ?? .null)
+        }
+        try await run.startExecution("tol", name: "one", input: json(#"[{"bad":true},{"bad":false},{"bad":false},{"bad":false}]"#))
+        let one = try #require(await run.result())
+        #expect(one.body["status"] == "SUCCEEDED", "\(one.body.serialized())")
+        try await run.startExecution("tol", name: "two", input: json(#"[{"bad":true},{"bad":true},{"bad":false},{"bad":false}]"#))
+        let two = try #require(await run.result())
+        #expect(two.body["status"] == "FAILED")
+        #expect(two.body["error"] == "States.ExceedToleratedFailureThreshold")
+        worker.stop()
+        await run.stop()
+    }
+
+    @Test("states:startExecution.sync:2 runs a child execution whose task goes over the broker, and returns its output")
+    func childExecution() async throws {
+        let child = #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(fn("kid"))","End":true}}}"#
+        let parent = #"""
+            {"StartAt":"Run","States":{"Run":{"Type":"Task","Resource":"arn:aws:states:::states:startExecution.sync:2",
+              "Parameters":{"StateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:child","Input":{"x":1}},
+              "OutputPath":"$.Output","End":true}}}
+            """#
+        let run = try await RunningOrchestrator.start("child", definitions: ["child": child, "parent": parent])
+        let worker = try await run.worker("kid") { task, _ in .output(["child saw": task.json ?? .null]) }
+        try await run.startExecution("parent")
+        let result = try #require(await run.result())
+        #expect(result.body["status"] == "SUCCEEDED", "\(result.body.serialized())")
+        #expect(result.body["output"] == json(#"{"child saw":{"x":1}}"#))
+        worker.stop()
+        await run.stop()
+    }
+
     @Test("malformed messages go to <prefix>.dead unchanged with the reason headers, and the service keeps going")
     func deadLetters() async throws {
         let def = #"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#
