@@ -641,6 +641,23 @@ struct OrchestratorTests {
         await run.stop()
     }
 
+    @Test("the state machine's own TimeoutSeconds ends it TIMED_OUT: result and event say so")
+    func executionTimeout() async throws {
+        let def = #"{"TimeoutSeconds":1,"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(fn("slowpoke"))","End":true}}}"#
+        let run = try await RunningOrchestrator.start("ttl", definitions: ["ttl": def])
+        let worker = try await run.worker("slowpoke") { _, _ in .none }
+        let started = ContinuousClock.now
+        try await run.startExecution("ttl")
+        let result = try #require(await run.result())
+        #expect(result.body["status"] == "TIMED_OUT")
+        let elapsed = milliseconds(started, result.at)
+        #expect(elapsed >= 1_000 && elapsed < 3_000, "timed out after \(elapsed) ms")
+        let keys = [await run.events.next(), await run.events.next()].map { $0?.delivery.routingKey }
+        #expect(keys == ["execution.RUNNING.ttl", "execution.TIMED_OUT.ttl"])
+        worker.stop()
+        await run.stop()
+    }
+
     @Test("malformed messages go to <prefix>.dead unchanged with the reason headers, and the service keeps going")
     func deadLetters() async throws {
         let def = #"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#
