@@ -30,6 +30,8 @@ public struct TaskFailure: Error, Sendable, Hashable, CustomStringConvertible {
     public static let commandFailed = "Worker.CommandFailed"
     /// The command or handler produced output that is not JSON.
     public static let invalidOutput = "Worker.InvalidOutput"
+    /// The output is larger than a reply may be (``WorkerConfiguration/maxReplyBytes``).
+    public static let dataLimitExceeded = "States.DataLimitExceeded"
     /// The task request's body was not JSON.
     public static let invalidInput = "Worker.InvalidInput"
 }

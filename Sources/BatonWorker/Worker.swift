@@ -151,7 +151,7 @@ public final class Worker: Sendable {
         if let state = properties.headers?[WorkerTask.Header.state]?.stringValue { metadata["state"] = .string(state) }
         if let arn = properties.headers?[WorkerTask.Header.executionArn]?.stringValue { metadata["execution"] = .string(arn) }
 
-        let reply: TaskReply
+        var reply: TaskReply
         switch Result(catching: { () throws(JSONParseError) -> JSON in try JSONParser.parse(bytes: delivery.body) }) {
         case .failure(let error):
             reply = .failed(TaskFailure(error: TaskFailure.invalidInput, cause: "the task request's body is not JSON: \(error)"))
@@ -170,9 +170,15 @@ public final class Worker: Sendable {
             beats?.cancel()
             await beats?.value
         }
+        var message = reply.message(replyTo: replyTo, correlationID: token)
+        if message.body.count > configuration.maxReplyBytes {
+            reply = .failed(TaskFailure(error: TaskFailure.dataLimitExceeded,
+                                        cause: "the task's output is \(message.body.count) bytes; replies are limited to \(configuration.maxReplyBytes)"))
+            message = reply.message(replyTo: replyTo, correlationID: token)
+        }
         metadata["status"] = .string(reply.status)
         if case .failed(let failure) = reply { metadata["error"] = .string(failure.error) }
-        if await publish(reply.message(replyTo: replyTo, correlationID: token), connection: connection, metadata: metadata) {
+        if await publish(message, connection: connection, metadata: metadata) {
             try? delivery.ack()
             logger.debug("task answered", metadata: metadata)
         } else {

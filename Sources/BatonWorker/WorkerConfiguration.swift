@@ -14,6 +14,9 @@ public struct WorkerConfiguration: Sendable {
     public var automaticHeartbeats: Bool = true
     /// How many times a reply is published again when the connection drops before its confirm.
     public var replyAttempts: Int = 5
+    /// The largest reply body, in bytes (Baton dead-letters larger messages): a larger output is replied as the
+    /// failure `States.DataLimitExceeded` instead, which a Catch can handle.
+    public var maxReplyBytes: Int = 1_048_576
     /// The name of the connection's thread (visible in debuggers and `ps -L`).
     public var connectionName: String = "baton-worker"
 

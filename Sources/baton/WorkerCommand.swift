@@ -14,12 +14,15 @@ struct WorkerCommand: AsyncParsableCommand {
         commandName: "worker",
         abstract: "Answer the tasks of a queue by running a command once per task.",
         discussion: """
-            The task's input JSON is written to the command's stdin; what it prints on stdout is the task's
-            output (blank output is null). Exit 0 with output that is not JSON fails the task with
-            Worker.InvalidOutput. A non-zero exit fails it with Worker.CommandFailed and stderr as the cause,
-            unless stdout is a JSON object {"error": "Name", "cause": "text"}, which names the error itself.
-            The command's environment has BATON_TASK_TOKEN, BATON_EXECUTION_ARN, BATON_STATE, BATON_ATTEMPT,
-            BATON_RESOURCE, BATON_DEADLINE and BATON_QUEUE. SIGINT or SIGTERM stops taking tasks, lets the
+            The task's input JSON is written to the command's stdin; what it prints on stdout is the task's \
+            output (blank output is null).
+
+            Exit 0 with output that is not JSON fails the task with Worker.InvalidOutput. A non-zero exit \
+            fails it with Worker.CommandFailed and stderr as the cause, unless stdout is a JSON object \
+            {"error": "Name", "cause": "text"}, which names the error itself.
+
+            The command's environment has BATON_TASK_TOKEN, BATON_EXECUTION_ARN, BATON_STATE, BATON_ATTEMPT, \
+            BATON_RESOURCE, BATON_DEADLINE and BATON_QUEUE. SIGINT or SIGTERM stops taking tasks, lets the \
             running commands finish and exits 0; a second signal exits at once.
             """
     )

@@ -91,6 +91,24 @@ struct WorkerTests {
         await baton.close()
     }
 
+    @Test("an output larger than maxReplyBytes is replied as the failure States.DataLimitExceeded")
+    func outputTooLarge() async throws {
+        let baton = try await FakeOrchestrator.make("big")
+        var configuration = try WorkerConfiguration(url: try await WorkerTestBroker.url())
+        configuration.maxReplyBytes = 1_000
+        let worker = Worker(configuration: configuration)
+        worker.handle(queue: baton.taskQueue) { task in .string(String(repeating: "x", count: task.input.intValue ?? 0)) }
+        let running = RunningWorker(worker)
+        try await baton.send(998)                  // "xxx…" with its quotes: exactly 1,000 bytes
+        #expect(await baton.replies.nextAnswer().answer?.json?.stringValue?.count == 998)
+        try await baton.send(999)
+        let failed = await baton.replies.nextAnswer().answer
+        #expect(failed?.status == "failed")
+        #expect(failed?.json == ["error": "States.DataLimitExceeded", "cause": "the task's output is 1001 bytes; replies are limited to 1000"])
+        try await running.stop()
+        await baton.close()
+    }
+
     @Test("heartbeats go out every half baton-heartbeat-seconds while a slow handler runs, and none after its reply")
     func automaticHeartbeats() async throws {
         let baton = try await FakeOrchestrator.make("slow")
