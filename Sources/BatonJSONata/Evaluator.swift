@@ -190,7 +190,8 @@ final class Evaluator {
                 resultSeq = JArr.seq([.arr(r)])
             }
             if resultSeq == nil { resultSeq = JArr.seq() }
-            resultSeq!.keepSingleton = true
+            // the flag only matters on sequences; never touch arrays that may belong to the input
+            if let r = resultSeq, r.isSeq { r.keepSingleton = true }
         }
         if let g = expr.group {
             return try evalGroup(g.pairs, g.position, isTuple ? tupleBindings.map { .arr($0) } : resultSeq.map { .arr($0) }, env)

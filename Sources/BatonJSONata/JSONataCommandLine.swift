@@ -12,7 +12,7 @@ public enum JSONataCommandLine {
         return code
     }
 
-    static let usage = "usage: baton-jsonata (EXPR | --expr-file FILE) [--input FILE] [--bindings FILE] [--repeat N] | --bench-suite DIR\n"
+    static let usage = "usage: baton-jsonata (EXPR | --expr-file FILE) [--input FILE] [--bindings FILE] [--repeat N [--prepared]] | --bench-suite DIR\n"
 
     /// Runs the command writing into strings (for tests and embedding).
     public static func run(arguments: [String], environment: [String: String], stdout: inout String, stderr: inout String) -> Int32 {
@@ -21,6 +21,7 @@ public enum JSONataCommandLine {
         var inputFile: String?
         var bindingsFile: String?
         var repeatCount = 1
+        var prepared = false
         var i = 0
         while i < arguments.count {
             let a = arguments[i]
@@ -33,6 +34,7 @@ public enum JSONataCommandLine {
             case "--input": inputFile = value()
             case "--bindings": bindingsFile = value()
             case "--repeat": repeatCount = max(1, Int(value() ?? "1") ?? 1)
+            case "--prepared": prepared = true
             case "--bench-suite":
                 do {
                     let o = try JSONataSuiteBenchmark.run(directory: value() ?? ".")
@@ -95,7 +97,14 @@ public enum JSONataCommandLine {
                 }
                 let start = DispatchTime.now().uptimeNanoseconds
                 let cpuStart = cpuNow()
-                for _ in 1..<repeatCount { _ = try compiled.evaluate(input: input, bindings: bindings, limits: limits) }
+                if prepared {
+                    let pin = try input.map { v throws(JSONataError) in try JSONataPreparedValue(v) }
+                    var pb: [String: JSONataPreparedValue] = [:]
+                    for (k, v) in bindings { pb[k] = try JSONataPreparedValue(v) }
+                    for _ in 1..<repeatCount { _ = try compiled.evaluate(prepared: pin, bindings: pb, limits: limits) }
+                } else {
+                    for _ in 1..<repeatCount { _ = try compiled.evaluate(input: input, bindings: bindings, limits: limits) }
+                }
                 let ns = Double(DispatchTime.now().uptimeNanoseconds - start)
                 let cpu = cpuNow() - cpuStart
                 let n = Double(repeatCount - 1)

@@ -75,7 +75,22 @@ public struct JSONataExpression: @unchecked Sendable {
         return try StackGuard.run { try me.evaluateHere(input: input, bindings: bindings, limits: limits) }
     }
 
+    /// Evaluates against values converted once with `JSONataPreparedValue` (cheaper when the same
+    /// document is used by many evaluations). Prepared values are never modified, so they can be shared.
+    public func evaluate(prepared input: JSONataPreparedValue?, bindings: [String: JSONataPreparedValue] = [:], limits: JSONataLimits = .init()) throws(JSONataError) -> JSONataValue? {
+        let me = self
+        return try StackGuard.run {
+            try me.evaluateInternal(input: input?.value, bindings: bindings.mapValues { $0.value }, limits: limits)
+        }
+    }
+
     func evaluateHere(input: JSONataValue?, bindings: [String: JSONataValue], limits: JSONataLimits) throws -> JSONataValue? {
+        var converted: [String: V] = [:]
+        for (k, v) in bindings { converted[k] = try V.from(v) }
+        return try evaluateInternal(input: try input.map(V.from), bindings: converted, limits: limits)
+    }
+
+    func evaluateInternal(input inputV: V?, bindings: [String: V], limits: JSONataLimits) throws -> JSONataValue? {
         let root = Frame(parent: nil)
         for f in environment.functions {
             let impl = f.implementation
@@ -86,8 +101,7 @@ public struct JSONataExpression: @unchecked Sendable {
             }), signature: sig, arity: sig?.params.count ?? 1)))
         }
         let frame = Frame(parent: root)
-        for (k, v) in bindings { frame.bind(k, try V.from(v)) }
-        let inputV = try input.map(V.from)
+        for (k, v) in bindings { frame.bind(k, v) }
         frame.bind("$", inputV)
         let ev = Evaluator(limits: limits, root: root, now: environment.now, random: environment.random)
         var start = inputV
@@ -98,5 +112,15 @@ public struct JSONataExpression: @unchecked Sendable {
         }
         let r = try ev.eval(ast, start, frame)
         return try r.map { try $0.toPublic() }
+    }
+}
+
+/// A JSON value converted once into the evaluator's representation, for reuse across evaluations.
+public struct JSONataPreparedValue: @unchecked Sendable {
+    let value: V
+
+    /// Converts `value`; fails with U1001 only if it is nested too deeply for the stack.
+    public init(_ value: JSONataValue) throws(JSONataError) {
+        self.value = try StackGuard.run { try V.from(value) }
     }
 }

@@ -75,4 +75,17 @@ struct ValueAndCommandLineTests {
         #expect(results.texts.count == 64)
         #expect(Set(results.texts) == [#"{"id":"b","total":60}"#])
     }
+
+    @Test("prepared values give the same results and are not modified by evaluation")
+    func preparedValues() throws {
+        let doc = try JSONataValue.parse(json: #"{"a": [1], "b": {"c": [2, 3]}}"#)
+        let prepared = try JSONataPreparedValue(doc)
+        for text in ["a[]", "b.c", "$ ~> |b|{'c': 0}|", "$x.a", "b.c[0]"] {
+            let e = try JSONataExpression(text)
+            let plain = try e.evaluate(input: doc, bindings: ["x": doc])
+            let fast = try e.evaluate(prepared: prepared, bindings: ["x": prepared])
+            #expect(plain == fast, "\(text)")
+        }
+        #expect(try JSONataExpression("$").evaluate(prepared: prepared) == doc)
+    }
 }
