@@ -12,6 +12,10 @@ import BatonLanguage
 //
 // Each call applies one event to the pure core, records it in the journal, and returns the effects
 // (tasks to publish, timers to schedule, results and events to send) for the transport to carry out.
+//
+// The actor is reentrant at every `await`: each call reads, applies and writes an execution's state in
+// one synchronous stretch and only then awaits the journal, so concurrent calls (many replies of one
+// Map at once, two starts with one name) never work on a stale copy.
 
 /// Runs executions: starts them, feeds them answers and timers, and says what to send.
 public actor Orchestrator {
@@ -129,8 +133,6 @@ public actor Orchestrator {
             return (existing.record, effects)
         }
         let now = clock()
-        try await journal.append([.started(executionArn: arn, stateMachine: sm.name, name: name, input: request.input,
-                                           seed: seed, at: now, replyTo: request.replyTo)])
         let info = ExecutionInfo(executionArn: arn, name: name, stateMachineArn: sm.arn, stateMachineName: sm.name,
                                  roleArn: sm.roleArn, region: configuration.region, startTime: now,
                                  input: request.input, seed: seed)
@@ -145,7 +147,10 @@ public actor Orchestrator {
                                         replyTo: request.replyTo.map { [$0] } ?? [], traceparent: trace)
         var effects: [Effect] = [.publishEvent(routingKey: "execution.RUNNING.\(sm.name)", body: record.eventDetail())]
         effects += absorb(arn, step, now: now)
-        return (executions[arn]?.record ?? record, effects)
+        let current = executions[arn]?.record ?? record
+        try await journal.append([.started(executionArn: arn, stateMachine: sm.name, name: name, input: request.input,
+                                           seed: seed, at: now, replyTo: request.replyTo)])
+        return (current, effects)
     }
 
     /// How a worker answered a task.
@@ -175,11 +180,12 @@ public actor Orchestrator {
         case .heartbeat:
             event = .taskHeartbeat(token: token)
         }
-        try await journal.append([.applied(executionArn: arn, event: event, at: now)])
         if case .heartbeat = answer {} else { live.shapes[token] = nil }
         let step = live.execution.handle(event, now: now)
         executions[arn] = live
-        return absorb(arn, step, now: now)
+        let effects = absorb(arn, step, now: now)
+        try await journal.append([.applied(executionArn: arn, event: event, at: now)])
+        return effects
     }
 
     /// Applies a timer that came due. Returns nil when it no longer matters (a duplicate, or its task
@@ -188,10 +194,11 @@ public actor Orchestrator {
         guard var live = executions[arn], live.timers.removeValue(forKey: timer) != nil,
               live.execution.status == .running, live.execution.isArmed(timer: timer) else { return nil }
         let now = clock()
-        try await journal.append([.applied(executionArn: arn, event: .timerFired(id: timer), at: now)])
         let step = live.execution.handle(.timerFired(id: timer), now: now)
         executions[arn] = live
-        return absorb(arn, step, now: now)
+        let effects = absorb(arn, step, now: now)
+        try await journal.append([.applied(executionArn: arn, event: .timerFired(id: timer), at: now)])
+        return effects
     }
 
     /// Stops a running execution (ABORTED).
@@ -202,10 +209,11 @@ public actor Orchestrator {
         guard live.execution.status == .running else { return [] }
         let now = clock()
         let event = ExecutionEvent.stopRequested(error: error, cause: cause)
-        try await journal.append([.applied(executionArn: arn, event: event, at: now)])
         let step = live.execution.handle(event, now: now)
         executions[arn] = live
-        return absorb(arn, step, now: now)
+        let effects = absorb(arn, step, now: now)
+        try await journal.append([.applied(executionArn: arn, event: event, at: now)])
+        return effects
     }
 
     /// Timers due more than the sweep margin ago that are still armed: the broker lost or delayed them.

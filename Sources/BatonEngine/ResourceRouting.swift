@@ -37,11 +37,13 @@ public struct ResourceRouting: Sendable {
         switch resource {
         case .lambdaFunction(_, let name), .activity(_, let name), .rpcFunction(_, let name), .queue(_, let name):
             return TaskRoute(queue: queue(name), body: input, shape: .asIs)
-        case .service(_, "lambda", "invoke", _):
+        case .service(_, "lambda", "invoke", let pattern):
             let fn = input["FunctionName"]?.stringValue ?? ""
             var payload = input["Payload"] ?? .object([:])
             if case .string(let s) = payload, let parsed = try? JSONParser.parse(s) { payload = parsed }
-            return TaskRoute(queue: queue(Self.functionName(fn)), body: payload, shape: .lambdaInvoke)
+            // A callback's result is what SendTaskSuccess gives, as it is.
+            let shape: TaskRoute.ResultShape = pattern == .waitForTaskToken ? .asIs : .lambdaInvoke
+            return TaskRoute(queue: queue(Self.functionName(fn)), body: payload, shape: shape)
         case .service(_, "states", "startExecution", _):
             return nil
         case .service(_, let service, let action, _):
