@@ -56,7 +56,8 @@ struct WorkerCommand: AsyncParsableCommand {
         do {
             worker = try Worker(url: url, concurrency: concurrency, logger: logger)
         } catch {
-            throw CLIError("invalid --amqp-url: \(error)")
+            printError("baton worker: invalid --amqp-url: \(error)")
+            throw ExitCode(2)
         }
         worker.handle(queue: queue, CommandTaskRunner(command: command).handler)
         let signals = SignalWatcher(signals: [SIGINT, SIGTERM]) { count in
