@@ -826,7 +826,7 @@ final class Evaluator {
             return try applyInner(.fn(base), filled, input, env)
         case .regex(let re, _):
             guard case .str(let s)? = validated.first else { return nil }
-            return Library.regexMatchObject(re, s, from: 0)
+            return try Library.regexMatchObject(re, s, from: 0, deadline: deadline)
         case .transform(let node, let tenv):
             return try applyTransform(node, tenv, validated.first ?? nil)
         case .chain(let f1, let f2):

@@ -10,9 +10,27 @@ struct RegexMatch {
 }
 
 extension Library {
-    static func exec(_ re: NSRegularExpression, _ ns: NSString, from: Int) -> RegexMatch? {
+    /// Finds the first match at or after `from`. Long searches report progress, so a runaway
+    /// (catastrophically backtracking) pattern is stopped at the evaluation deadline with U1001.
+    static func exec(_ re: NSRegularExpression, _ ns: NSString, from: Int, deadline: UInt64) throws -> RegexMatch? {
         guard from <= ns.length else { return nil }
-        guard let m = re.firstMatch(in: ns as String, options: [.withoutAnchoringBounds, .withTransparentBounds], range: NSRange(location: from, length: ns.length - from)) else { return nil }
+        var found: NSTextCheckingResult?
+        var timedOut = false
+        var options: NSRegularExpression.MatchingOptions = [.withoutAnchoringBounds, .withTransparentBounds]
+        if deadline != UInt64.max { options.insert(.reportProgress) }
+        re.enumerateMatches(in: ns as String, options: options, range: NSRange(location: from, length: ns.length - from)) { m, _, stop in
+            if let m = m {
+                found = m
+                stop.pointee = true
+            } else if DispatchTime.now().uptimeNanoseconds > deadline {
+                timedOut = true
+                stop.pointee = true
+            }
+        }
+        if timedOut {
+            throw JSONataError(code: "U1001", message: "Expression evaluation timeout: regular expression \(re.pattern) took too long")
+        }
+        guard let m = found else { return nil }
         var groups: [String?] = []
         if m.numberOfRanges > 1 {
             for i in 1..<m.numberOfRanges {
@@ -26,7 +44,7 @@ extension Library {
     /// Iterates the matches of a regex or of a custom matcher function (one returning `{match, start, end, groups, next}`).
     static func forEachMatch(_ cx: CallContext, _ matcher: JFunc, _ s: String, limit: Int?, _ body: (RegexMatch) throws -> Void) throws {
         if case .regex(let re, _) = matcher.kind {
-            try forEachMatch(re, s, limit: limit, body)
+            try forEachMatch(re, s, limit: limit, deadline: cx.ev.deadline, body)
             return
         }
         func parse(_ r: V?) throws -> (RegexMatch, V?)? {
@@ -49,15 +67,15 @@ extension Library {
     }
 
     /// Iterates matches the way jsonata-js's regex closure and `next()` do (D1004 on a later empty match).
-    static func forEachMatch(_ re: NSRegularExpression, _ s: String, limit: Int?, _ body: (RegexMatch) throws -> Void) throws {
+    static func forEachMatch(_ re: NSRegularExpression, _ s: String, limit: Int?, deadline: UInt64, _ body: (RegexMatch) throws -> Void) throws {
         let ns = s as NSString
-        guard var m = exec(re, ns, from: 0) else { return }
+        guard var m = try exec(re, ns, from: 0, deadline: deadline) else { return }
         var count = 0
         while count < (limit ?? Int.max) {
             try body(m)
             count += 1
             if m.end >= ns.length { return }
-            guard let n = exec(re, ns, from: m.end) else { return }
+            guard let n = try exec(re, ns, from: m.end, deadline: deadline) else { return }
             if n.match.isEmpty { throw JSONataError(code: "D1004", value: re.pattern) }
             m = n
         }
@@ -72,8 +90,8 @@ extension Library {
         return .obj(o)
     }
 
-    static func regexMatchObject(_ re: NSRegularExpression, _ s: String, from: Int) -> V? {
-        exec(re, s as NSString, from: from).map(matchObject)
+    static func regexMatchObject(_ re: NSRegularExpression, _ s: String, from: Int, deadline: UInt64) throws -> V? {
+        try exec(re, s as NSString, from: from, deadline: deadline).map(matchObject)
     }
 
     /// JS `Array.prototype.slice` index normalization.
@@ -211,7 +229,7 @@ extension Library {
             switch a[1] {
             case .str(let t)?: return .bool(t.isEmpty || s.contains(t))
             case .fn(let f)?:
-                if case .regex(let re, _) = f.kind { return .bool(exec(re, s as NSString, from: 0) != nil) }
+                if case .regex(let re, _) = f.kind { return .bool(try exec(re, s as NSString, from: 0, deadline: cx.ev.deadline) != nil) }
                 var found = false
                 try forEachMatch(cx, f, s, limit: 1) { _ in found = true }
                 return .bool(found)

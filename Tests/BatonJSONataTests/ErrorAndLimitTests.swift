@@ -69,4 +69,10 @@ struct ErrorAndLimitTests {
         #expect(errorCode(deepRecursion, limits: JSONataLimits(maxDepth: 100_000_000, timeLimitMilliseconds: 60_000)) != nil)
         #expect(errorCode("$reduce([1..100000], function($a, $b){ {'a': $a} })") == "U1001")
     }
+
+    @Test("a catastrophically backtracking regular expression is stopped by the time limit")
+    func runawayRegex() {
+        let expr = "$match('aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!', /(a+)+$/)"
+        #expect(errorCode(expr, limits: JSONataLimits(maxDepth: 1000, timeLimitMilliseconds: 300)) == "U1001")
+    }
 }
