@@ -40,6 +40,12 @@ final class WorkerBrokerNode: Sendable {
         try await run("wait")
     }
 
+    /// kill -9 (a crash); `start()` again restarts it on the same data.
+    func kill() async throws { try await run("kill") }
+
+    /// Stops the node and deletes its data.
+    func purge() async throws { try await run("purge") }
+
     /// Synchronous purge for process exit.
     func purgeNow() {
         let process = Process()
@@ -88,6 +94,11 @@ enum WorkerTestBroker {
 
     /// The URL of the shared broker, starting it on first use.
     static func url() async throws -> String { try await startup.value }
+
+    /// Whether tests may start and kill private nodes (no external URL given).
+    static var canRunPrivateNodes: Bool {
+        (ProcessInfo.processInfo.environment["BATON_TEST_AMQP_URL"] ?? "").isEmpty
+    }
 
     /// A connection to the shared broker.
     static func connect() async throws -> AMQPConnection {
