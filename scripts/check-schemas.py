@@ -4,7 +4,8 @@
   scripts/check-schemas.py                          every schema is valid 2020-12; every example in
                                                     schemas/examples/NAME/ validates against NAME, and
                                                     every one under schemas/examples/NAME/invalid/ is refused
-  scripts/check-schemas.py --schema reply FILE|DIR… also validate these JSON files (a DIR: its *.json) against
+  scripts/check-schemas.py --schema reply            the same for one schema
+  scripts/check-schemas.py --schema reply FILE|DIR… validate these JSON files instead (a DIR: its *.json) against
                                                     schemas/reply.schema.json; they must all be valid
 
 Prints one line per failure and a final line "N passed, M failed"; exits 1 when M > 0, 2 on bad usage.
@@ -68,7 +69,9 @@ def main():
         print(f"FAIL {message}")
 
     validators = {}
-    for name in ([args.schema] if args.paths else names):
+    if args.schema:
+        names = [args.schema]
+    for name in names:
         try:
             validators[name] = load_validator(name)
             if not args.paths:
@@ -92,7 +95,7 @@ def main():
         else:
             passed += 1
 
-    if not args.paths:
+    if not args.paths:  # the examples of every schema (or of --schema NAME alone)
         for name in names:
             if name not in validators:
                 continue
