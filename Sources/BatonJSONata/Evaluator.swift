@@ -462,7 +462,7 @@ final class Evaluator {
         } catch var e as JSONataError {
             e.position = expr.position
             if e.token == nil { e.token = op }
-            e.message = JSONataError.template(e.code, token: e.token, value: e.value)
+            if e.code != "T2009" { e.message = JSONataError.template(e.code, token: e.token, value: e.value) }
             throw e
         }
     }
@@ -525,7 +525,7 @@ final class Evaluator {
             default: return .bool(a == b || jsLess(b, a))
             }
         default:
-            throw JSONataError(code: "T2009", value: Library.describe(l))
+            throw JSONataError(code: "T2009", message: "The values \(Library.describe(l)) and \(Library.describe(r)) either side of operator \(op) must be of the same data type", value: Library.describe(l))
         }
     }
 
@@ -781,11 +781,21 @@ final class Evaluator {
             return try apply(proc, args, input, env)
         } catch var e as JSONataError {
             if e.position == nil { e.position = expr.position }
-            if e.token == nil {
-                e.token = procName
-                if e.code.hasPrefix("T04") { e.message = "Argument \(e.value ?? "") of function \(procName) does not match function signature" }
-            }
+            Evaluator.describeSignatureError(&e, procName)
             throw e
+        }
+    }
+
+    /// Names the function in signature errors (T0410/T0411/T0412) the way the reference does.
+    static func describeSignatureError(_ e: inout JSONataError, _ procName: String) {
+        guard e.token == nil else { return }
+        e.token = procName
+        if e.code == "T0412" {
+            e.message = "Argument \(e.value ?? "") of function \(procName) \(e.message)"
+        } else if e.code == "T0411" {
+            e.message = "Context value is not a compatible type with argument \(e.value ?? "") of function \(procName)"
+        } else if e.code.hasPrefix("T04") {
+            e.message = "Argument \(e.value ?? "") of function \(procName) does not match function signature"
         }
     }
 
@@ -879,7 +889,14 @@ final class Evaluator {
         if case .fn(let f)? = lhs {
             return .fn(JFunc(.chain(f, g), arity: 1))
         }
-        return try apply(fnv, [lhs], nil, env)
+        do {
+            return try apply(fnv, [lhs], nil, env)
+        } catch var e as JSONataError {
+            var name = rhsNode.value
+            if rhsNode.kind == .path, let first = rhsNode.steps.first { name = first.value }
+            Evaluator.describeSignatureError(&e, name)
+            throw e
+        }
     }
 
     func applyTransform(_ node: Node, _ env: Frame, _ obj: V?) throws -> V? {

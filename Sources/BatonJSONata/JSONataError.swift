@@ -31,6 +31,11 @@ public struct JSONataError: Error, Sendable, Equatable, CustomStringConvertible 
         guard var t = messages[code] else { return "Error \(code)" }
         t = t.replacingOccurrences(of: "{{token}}", with: token ?? "")
         t = t.replacingOccurrences(of: "{{value}}", with: value ?? "")
+        t = t.replacingOccurrences(of: "{{index}}", with: value ?? "")
+        // drop any placeholder this implementation does not fill in
+        while let open = t.range(of: "{{"), let close = t.range(of: "}}", range: open.upperBound..<t.endIndex) {
+            t.removeSubrange(open.lowerBound..<close.upperBound)
+        }
         return t
     }
 

@@ -179,7 +179,11 @@ final class Signature {
                                 }
                             }
                         }
-                        if !ok { throw JSONataError(code: "T0412", token: p.subtype, value: String(argIndex + 1)) }
+                        if !ok {
+                            let names: [String: String] = ["a": "arrays", "b": "booleans", "f": "functions", "n": "numbers", "o": "objects", "s": "strings"]
+                            let sub = p.subtype.map { names[$0] ?? $0 } ?? ""
+                            throw JSONataError(code: "T0412", message: "must be an array of \(sub)", value: String(argIndex + 1))
+                        }
                         if single != "a", let v = arg { arg = .arr(JArr([v])) }
                     }
                 }
