@@ -226,22 +226,32 @@ struct OrchestratorTests {
         await run.stop()
     }
 
-    @Test("HeartbeatSeconds: no heartbeat within the interval fails the task with States.HeartbeatTimeout")
+    @Test("HeartbeatSeconds: no heartbeat within the interval fails the task long before TimeoutSeconds, as States.Timeout (AWS's recording) that Catch [States.HeartbeatTimeout] also matches")
     func heartbeatExpires() async throws {
         let def = #"""
             {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(fn("quiet"))","TimeoutSeconds":30,
               "HeartbeatSeconds":1,"End":true}}}
             """#
-        let run = try await RunningOrchestrator.start("hbx", definitions: ["hbx": def])
+        let caught = #"""
+            {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(fn("quiet"))","TimeoutSeconds":30,
+              "HeartbeatSeconds":1,"End":true,
+              "Catch":[{"ErrorEquals":["States.HeartbeatTimeout"],"ResultPath":"$.missed","Next":"Caught"}]},
+              "Caught":{"Type":"Pass","End":true}}}
+            """#
+        let run = try await RunningOrchestrator.start("hbx", definitions: ["hbx": def, "hbcatch": caught])
         let worker = try await run.worker("quiet") { _, _ in .none }
         let started = ContinuousClock.now
         try await run.startExecution("hbx")
         let result = try #require(await run.result())
         #expect(result.body["status"] == "FAILED")
-        #expect(result.body["error"] == "States.HeartbeatTimeout")
+        #expect(result.body["error"] == "States.Timeout")
         let elapsed = milliseconds(started, result.at)
         #expect(elapsed >= 1_000 && elapsed < 3_500, "heartbeat timeout after \(elapsed) ms")
         #expect(worker.received.first?.headers["baton-heartbeat-seconds"]?.intValue == 1)
+        try await run.startExecution("hbcatch", input: ["k": 1])
+        let second = try #require(await run.result())
+        #expect(second.body["status"] == "SUCCEEDED")
+        #expect(second.body["output"]?["missed"]?["Error"] == "States.Timeout")
         worker.stop()
         await run.stop()
     }
