@@ -41,7 +41,22 @@ public actor Orchestrator {
         var shapes: [String: TaskRoute.ResultShape]
         var replyTo: [ReplyAddress]
         var traceparent: String
+        /// Set for a child started by `arn:aws:states:::states:startExecution`: the parent's waiting task.
+        var parent: ParentLink? = nil
     }
+
+    /// The task of a parent execution that waits for a child (`.sync`, `.sync:2`).
+    struct ParentLink {
+        var executionArn: String
+        var token: String
+        var pattern: TaskResource.IntegrationPattern
+    }
+
+    /// Events for executions other than the one being absorbed (a child's end for its parent), applied
+    /// once the current step is written back.
+    private var crossEvents: [(String, ExecutionEvent)] = []
+    /// Journal entries of children started while absorbing a step, appended with the step's own entry.
+    private var pendingJournal: [JournalEntry] = []
 
     public init(configuration: EngineConfiguration = .init(), registry: StateMachineRegistry = .init(),
                 routing: ResourceRouting = .init(), journal: any ExecutionJournal = InMemoryJournal(),
@@ -146,10 +161,10 @@ public actor Orchestrator {
         executions[arn] = LiveExecution(execution: execution, record: record, history: [], timers: [:], shapes: [:],
                                         replyTo: request.replyTo.map { [$0] } ?? [], traceparent: trace)
         var effects: [Effect] = [.publishEvent(routingKey: "execution.RUNNING.\(sm.name)", body: record.eventDetail())]
-        effects += absorb(arn, step, now: now)
+        effects += settle(arn, step, now: now)
         let current = executions[arn]?.record ?? record
-        try await journal.append([.started(executionArn: arn, stateMachine: sm.name, name: name, input: request.input,
-                                           seed: seed, at: now, replyTo: request.replyTo)])
+        try await journalize([.started(executionArn: arn, stateMachine: sm.name, name: name, input: request.input,
+                                   seed: seed, at: now, replyTo: request.replyTo)])
         return (current, effects)
     }
 
@@ -183,8 +198,8 @@ public actor Orchestrator {
         if case .heartbeat = answer {} else { live.shapes[token] = nil }
         let step = live.execution.handle(event, now: now)
         executions[arn] = live
-        let effects = absorb(arn, step, now: now)
-        try await journal.append([.applied(executionArn: arn, event: event, at: now)])
+        let effects = settle(arn, step, now: now)
+        try await journalize([.applied(executionArn: arn, event: event, at: now)])
         return effects
     }
 
@@ -196,8 +211,8 @@ public actor Orchestrator {
         let now = clock()
         let step = live.execution.handle(.timerFired(id: timer), now: now)
         executions[arn] = live
-        let effects = absorb(arn, step, now: now)
-        try await journal.append([.applied(executionArn: arn, event: .timerFired(id: timer), at: now)])
+        let effects = settle(arn, step, now: now)
+        try await journalize([.applied(executionArn: arn, event: .timerFired(id: timer), at: now)])
         return effects
     }
 
@@ -211,8 +226,8 @@ public actor Orchestrator {
         let event = ExecutionEvent.stopRequested(error: error, cause: cause)
         let step = live.execution.handle(event, now: now)
         executions[arn] = live
-        let effects = absorb(arn, step, now: now)
-        try await journal.append([.applied(executionArn: arn, event: event, at: now)])
+        let effects = settle(arn, step, now: now)
+        try await journalize([.applied(executionArn: arn, event: event, at: now)])
         return effects
     }
 
@@ -251,18 +266,28 @@ public actor Orchestrator {
 
     // MARK: Effects
 
+    /// Appends the entries of this call, with those of any child started meanwhile, to the journal.
+    private func journalize(_ entries: [JournalEntry]) async throws {
+        let all = entries + pendingJournal
+        pendingJournal.removeAll()
+        try await journal.append(all)
+    }
+
     /// Records what a step produced and turns its commands into effects.
     private func absorb(_ arn: String, _ step: Step, now: Int64) -> [Effect] {
         guard var live = executions[arn] else { return [] }
         live.history.append(contentsOf: step.events)
         var effects: [Effect] = []
-        var followUps: [ExecutionEvent] = []
         for command in step.commands {
             switch command {
             case .publishTask(let request):
                 guard let route = routing.route(resource: request.resource, input: request.input) else {
-                    followUps.append(.taskFailed(token: request.token, error: StatesError.Name.taskFailed,
-                                                 cause: "The resource '\(request.resource.arn)' is not supported by Baton yet."))
+                    if case .service(_, "states", "startExecution", let pattern) = request.resource {
+                        effects += startChild(parent: arn, request: request, pattern: pattern, now: now)
+                    } else {
+                        crossEvents.append((arn, .taskFailed(token: request.token, error: StatesError.Name.taskFailed,
+                                                             cause: "The resource '\(request.resource.arn)' is not supported by Baton.")))
+                    }
                     continue
                 }
                 live.shapes[request.token] = route.shape
@@ -287,16 +312,95 @@ public actor Orchestrator {
                     effects.append(.publishResult(reply, body: live.record.resultBody()))
                 }
                 live.replyTo.removeAll()
+                if let parent = live.parent, parent.pattern == .sync || parent.pattern == .sync2 {
+                    crossEvents.append((parent.executionArn, Self.childOutcome(live.record, token: parent.token,
+                                                                               sync2: parent.pattern == .sync2)))
+                }
             }
         }
         executions[arn] = live
-        for event in followUps {
-            guard var again = executions[arn], again.execution.status == .running else { break }
-            let step = again.execution.handle(event, now: now)
-            executions[arn] = again
-            effects += absorb(arn, step, now: now)
+        return effects
+    }
+
+    /// Absorbs a step, then applies the events it caused in other executions (and theirs in turn).
+    private func settle(_ arn: String, _ step: Step, now: Int64) -> [Effect] {
+        var effects = absorb(arn, step, now: now)
+        while !crossEvents.isEmpty {
+            let (target, event) = crossEvents.removeFirst()
+            guard var live = executions[target], live.execution.status == .running else { continue }
+            let next = live.execution.handle(event, now: now)
+            executions[target] = live
+            pendingJournal.append(.applied(executionArn: target, event: event, at: now))
+            effects += absorb(target, next, now: now)
         }
         return effects
+    }
+
+    /// Starts a child execution for `arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]`.
+    private func startChild(parent: String, request: TaskRequest, pattern: TaskResource.IntegrationPattern,
+                            now: Int64) -> [Effect] {
+        let params = request.input
+        guard let target = params["StateMachineArn"]?.stringValue, let sm = registry.find(target) else {
+            crossEvents.append((parent, .taskFailed(token: request.token, error: "StepFunctions.StateMachineDoesNotExistException",
+                                                    cause: "State Machine Does Not Exist: '\(params["StateMachineArn"]?.stringValue ?? "")'")))
+            return []
+        }
+        var input = params["Input"] ?? .emptyObject
+        if case .string(let text) = input, let parsed = try? JSONParser.parse(text) { input = parsed }
+        let seed = seeds()
+        var seedRandom = DeterministicRandom(seed: seed)
+        let name = params["Name"]?.stringValue ?? seedRandom.uuid()
+        let arn = configuration.executionArn(machine: sm.name, name: name)
+        guard executions[arn] == nil, Self.isValidName(name) else {
+            crossEvents.append((parent, .taskFailed(token: request.token, error: "StepFunctions.ExecutionAlreadyExistsException",
+                                                    cause: "Execution Already Exists: '\(arn)'")))
+            return []
+        }
+        let info = ExecutionInfo(executionArn: arn, name: name, stateMachineArn: sm.arn, stateMachineName: sm.name,
+                                 roleArn: sm.roleArn, region: configuration.region, startTime: now, input: input, seed: seed)
+        var execution = Execution(machine: sm.machine, info: info, limits: configuration.limits)
+        let record = ExecutionRecord(executionArn: arn, stateMachineArn: sm.arn, stateMachineName: sm.name, name: name,
+                                     status: .running, startDate: now, input: input)
+        arnByTokenPrefix[execution.tokenPrefix] = arn
+        runningCount += 1
+        let step = execution.start(now: now)
+        executions[arn] = LiveExecution(execution: execution, record: record, history: [], timers: [:], shapes: [:],
+                                        replyTo: [], traceparent: Self.traceparent(&seedRandom),
+                                        parent: ParentLink(executionArn: parent, token: request.token, pattern: pattern))
+        pendingJournal.append(.started(executionArn: arn, stateMachine: sm.name, name: name, input: input, seed: seed,
+                                       at: now, replyTo: nil))
+        if pattern == .requestResponse {
+            crossEvents.append((parent, .taskSucceeded(token: request.token, output: [
+                "ExecutionArn": .string(arn), "StartDate": .string(Timestamps.format(now)),
+            ])))
+        }
+        var effects: [Effect] = [.publishEvent(routingKey: "execution.RUNNING.\(sm.name)", body: record.eventDetail())]
+        effects += absorb(arn, step, now: now)
+        return effects
+    }
+
+    /// What a `.sync` parent's task gets when its child ends: DescribeExecution's shape, or a failure.
+    static func childOutcome(_ r: ExecutionRecord, token: String, sync2: Bool) -> ExecutionEvent {
+        var o: JSONObject = [
+            "ExecutionArn": .string(r.executionArn),
+            "Input": sync2 ? r.input : .string(r.input.serialized()),
+            "InputDetails": ["Included": true],
+            "Name": .string(r.name),
+            "RedriveCount": 0,
+            "RedriveStatus": "NOT_REDRIVABLE",
+            "StartDate": .int(Int(r.startDate)),
+            "StateMachineArn": .string(r.stateMachineArn),
+            "Status": .string(r.status.rawValue),
+            "StopDate": .int(Int(r.stopDate ?? r.startDate)),
+        ]
+        if r.status == .succeeded {
+            o["Output"] = sync2 ? (r.output ?? .null) : .string((r.output ?? .null).serialized())
+            o["OutputDetails"] = ["Included": true]
+            return .taskSucceeded(token: token, output: .object(o))
+        }
+        if let e = r.error { o["Error"] = .string(e) }
+        if let c = r.cause { o["Cause"] = .string(c) }
+        return .taskFailed(token: token, error: StatesError.Name.taskFailed, cause: JSON.object(o).serialized())
     }
 
     private func executionArn(ofToken token: String) -> String? {
