@@ -41,7 +41,7 @@ public enum JSONataCommandLine {
                     let sorted = o.perCase.sorted()
                     let median = sorted.isEmpty ? 0 : Double(sorted[sorted.count / 2]) / 1e3
                     let p90 = sorted.isEmpty ? 0 : Double(sorted[sorted.count * 9 / 10]) / 1e3
-                    stdout += "\(o.passed) passed, \(o.cases - o.passed) failed of \(o.cases); total \(String(format: "%.1f", Double(o.totalNanos) / 1e6)) ms, median \(String(format: "%.1f", median)) us, p90 \(String(format: "%.1f", p90)) us\n"
+                    stdout += "\(o.passed) passed, \(o.cases - o.passed) failed of \(o.cases); total \(String(format: "%.1f", Double(o.totalNanos) / 1e6)) ms, median \(String(format: "%.1f", median)) us, p90 \(String(format: "%.1f", p90)) us; without limits cases: \(o.unlimitedCases) cases in \(String(format: "%.1f", Double(o.unlimitedNanos) / 1e6)) ms\n"
                     for f in o.failures { stdout += "FAIL \(f)\n" }
                     return 0
                 } catch let e as JSONataError {
