@@ -116,7 +116,7 @@ public final class BrokerService: Sendable {
             try await deadLetter(delivery, e, queue: queue)
             return
         }
-        try await answerTask(token: token, answer, delivery: delivery, queue: queue)
+        try await answerTask(token: token, answer, from: .reply, delivery: delivery, queue: queue)
     }
 
     func handleControl(_ delivery: AMQPDelivery, queue: String) async throws {
@@ -129,7 +129,7 @@ public final class BrokerService: Sendable {
         }
         switch control {
         case .answer(let token, let answer):
-            try await answerTask(token: token, answer, delivery: delivery, queue: queue)
+            try await answerTask(token: token, answer, from: .callback, delivery: delivery, queue: queue)
         case .stop(let arn, let error, let cause):
             do {
                 try await perform(try await orchestrator.stop(executionArn: arn, error: error, cause: cause))
@@ -140,12 +140,13 @@ public final class BrokerService: Sendable {
         }
     }
 
-    func answerTask(token: String, _ answer: Orchestrator.TaskAnswer, delivery: AMQPDelivery, queue: String) async throws {
+    func answerTask(token: String, _ answer: Orchestrator.TaskAnswer, from source: Orchestrator.AnswerSource,
+                    delivery: AMQPDelivery, queue: String) async throws {
         do {
-            if let effects = try await orchestrator.taskAnswered(token: token, answer) {
+            if let effects = try await orchestrator.taskAnswered(token: token, answer, from: source) {
                 try await perform(effects)
             } else {
-                logger.info("answer for a task that already ended ignored (duplicate or late)",
+                logger.info("answer ignored: the task already ended (a duplicate or late answer), or it is a callback task that only SendTask* completes",
                             metadata: ["token": "\(token.prefix(12))…"])
             }
             try delivery.ack()

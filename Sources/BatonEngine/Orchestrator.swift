@@ -39,6 +39,8 @@ public actor Orchestrator {
         var timers: [String: Int64]
         /// How each pending task's answer becomes its result.
         var shapes: [String: TaskRoute.ResultShape]
+        /// Tokens of pending `.waitForTaskToken` tasks: only SendTask* completes them, as in AWS.
+        var callbacks: Set<String> = []
         var replyTo: [ReplyAddress]
         var traceparent: String
         /// Set for a child started by `arn:aws:states:::states:startExecution`: the parent's waiting task.
@@ -175,13 +177,23 @@ public actor Orchestrator {
         case heartbeat
     }
 
+    /// Where an answer came from: a worker's reply on the replies queue, or SendTask* (control, API).
+    public enum AnswerSource: Sendable {
+        case reply
+        case callback
+    }
+
     /// Applies a worker's answer. Throws TaskDoesNotExist for a token no execution issued; returns nil
-    /// when the task already ended (a duplicate or late answer), which changes nothing.
-    public func taskAnswered(token: String, _ answer: TaskAnswer) async throws -> [Effect]? {
+    /// when the task already ended (a duplicate or late answer), which changes nothing, and for a direct
+    /// reply to a `.waitForTaskToken` task other than a heartbeat (only SendTask* completes those).
+    public func taskAnswered(token: String, _ answer: TaskAnswer, from source: AnswerSource = .callback) async throws -> [Effect]? {
         guard let arn = executionArn(ofToken: token), var live = executions[arn] else {
             throw EngineError(.taskDoesNotExist, "Task Does Not Exist: no execution issued this token")
         }
         guard live.execution.status == .running, live.execution.isPending(token: token) else { return nil }
+        if source == .reply, live.callbacks.contains(token) {
+            guard case .heartbeat = answer else { return nil }
+        }
         let now = clock()
         let event: ExecutionEvent
         switch answer {
@@ -195,7 +207,10 @@ public actor Orchestrator {
         case .heartbeat:
             event = .taskHeartbeat(token: token)
         }
-        if case .heartbeat = answer {} else { live.shapes[token] = nil }
+        if case .heartbeat = answer {} else {
+            live.shapes[token] = nil
+            live.callbacks.remove(token)
+        }
         let step = live.execution.handle(event, now: now)
         executions[arn] = live
         let effects = settle(arn, step, now: now)
@@ -291,6 +306,7 @@ public actor Orchestrator {
                     continue
                 }
                 live.shapes[request.token] = route.shape
+                if request.resource.waitsForTaskToken { live.callbacks.insert(request.token) }
                 let deadline = request.timeoutSeconds.map { now + Int64($0) * 1000 }
                 effects.append(.publishTask(TaskDispatch(executionArn: arn, request: request, route: route,
                                                          deadline: deadline, traceparent: live.traceparent)))
@@ -305,6 +321,7 @@ public actor Orchestrator {
                 live.record.cause = result.cause
                 live.timers.removeAll()
                 live.shapes.removeAll()
+                live.callbacks.removeAll()
                 runningCount -= 1
                 effects.append(.publishEvent(routingKey: "execution.\(result.status.rawValue).\(live.record.stateMachineName)",
                                              body: live.record.eventDetail()))
