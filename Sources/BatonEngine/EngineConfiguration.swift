@@ -14,17 +14,21 @@ public struct EngineConfiguration: Sendable {
     public var maxMessageBytes: Int
     /// How far past its due time a timer the broker has not delivered is fired by the sweep.
     public var timerSweepMarginMilliseconds: Int64
+    /// How many ended executions stay in memory for DescribeExecution and idempotent starts; older ones
+    /// are forgotten first (a durable journal keeps them all).
+    public var retainedFinishedExecutions: Int
 
     public init(region: String = "us-east-1", account: String = "123456789012",
                 defaultRoleArn: String = "arn:aws:iam::123456789012:role/baton",
                 limits: ExecutionLimits = .init(), maxMessageBytes: Int = 1_048_576,
-                timerSweepMarginMilliseconds: Int64 = 2_000) {
+                timerSweepMarginMilliseconds: Int64 = 2_000, retainedFinishedExecutions: Int = 10_000) {
         self.region = region
         self.account = account
         self.defaultRoleArn = defaultRoleArn
         self.limits = limits
         self.maxMessageBytes = maxMessageBytes
         self.timerSweepMarginMilliseconds = timerSweepMarginMilliseconds
+        self.retainedFinishedExecutions = retainedFinishedExecutions
     }
 
     /// `arn:aws:states:REGION:ACCOUNT:stateMachine:NAME`.

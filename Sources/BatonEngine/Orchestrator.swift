@@ -28,6 +28,9 @@ public actor Orchestrator {
 
     private var executions: [String: LiveExecution] = [:]
     private var arnByTokenPrefix: [String: String] = [:]
+    /// Ended executions, oldest first, for forgetting beyond `retainedFinishedExecutions`.
+    private var finishedOrder: [String] = []
+    private var finishedHead = 0
     private var runningCount = 0
 
     /// An execution in memory: the core's state and what the engine keeps beside it.
@@ -293,6 +296,7 @@ public actor Orchestrator {
         guard var live = executions[arn] else { return [] }
         live.history.append(contentsOf: step.events)
         var effects: [Effect] = []
+        var finished = false
         for command in step.commands {
             switch command {
             case .publishTask(let request):
@@ -316,6 +320,7 @@ public actor Orchestrator {
             case .finish(let result):
                 live.record.status = result.status
                 live.record.stopDate = now
+                finished = true
                 live.record.output = result.output
                 live.record.error = result.error
                 live.record.cause = result.cause
@@ -336,7 +341,26 @@ public actor Orchestrator {
             }
         }
         executions[arn] = live
+        if finished {
+            finishedOrder.append(arn)
+            forgetOldFinished()
+        }
         return effects
+    }
+
+    /// Forgets the oldest ended executions beyond the retention limit (their late answers become unknown tokens).
+    private func forgetOldFinished() {
+        while finishedOrder.count - finishedHead > configuration.retainedFinishedExecutions {
+            let arn = finishedOrder[finishedHead]
+            finishedHead += 1
+            if let gone = executions.removeValue(forKey: arn) {
+                arnByTokenPrefix[gone.execution.tokenPrefix] = nil
+            }
+        }
+        if finishedHead > 4096 && finishedHead * 2 > finishedOrder.count {
+            finishedOrder.removeFirst(finishedHead)
+            finishedHead = 0
+        }
     }
 
     /// Absorbs a step, then applies the events it caused in other executions (and theirs in turn).

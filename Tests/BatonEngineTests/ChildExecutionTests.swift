@@ -97,3 +97,32 @@ struct ChildExecutionTests {
         #expect(done.error == "StepFunctions.StateMachineDoesNotExistException")
     }
 }
+
+@Suite("Ended executions kept in memory")
+struct RetentionTests {
+    @Test("beyond retainedFinishedExecutions the oldest ended executions are forgotten; running ones never are")
+    func oldestForgotten() async throws {
+        let counter = SeedCounter2()
+        let o = Orchestrator(configuration: EngineConfiguration(retainedFinishedExecutions: 2),
+                             clock: { 1_700_000_000_000 }, seeds: { counter.next() })
+        try await o.register(name: "pass", definition: #"{"StartAt":"P","States":{"P":{"Type":"Pass","End":true}}}"#)
+        try await o.register(name: "wait", definition: #"{"StartAt":"T","States":{"T":{"Type":"Task","Resource":"arn:aws:lambda:us-east-1:1:function:f","End":true}}}"#)
+        let (waiting, _) = try await o.start(.init(stateMachine: "wait", name: "w"))
+        var arns: [String] = []
+        for i in 0..<4 { arns.append(try await o.start(.init(stateMachine: "pass", name: "p\(i)")).0.executionArn) }
+        #expect(await o.describe(arns[0]) == nil)
+        #expect(await o.describe(arns[1]) == nil)
+        #expect(await o.describe(arns[2])?.status == .succeeded)
+        #expect(await o.describe(arns[3])?.status == .succeeded)
+        #expect(await o.describe(waiting.executionArn)?.status == .running)
+    }
+}
+
+private final class SeedCounter2: @unchecked Sendable {
+    // Only read from the orchestrator actor, one call at a time.
+    private var value: UInt64 = 100
+    func next() -> UInt64 {
+        value += 1
+        return value
+    }
+}
