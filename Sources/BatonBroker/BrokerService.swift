@@ -214,9 +214,20 @@ public final class BrokerService: Sendable {
         }
         var attempt = 0
         while !messages.isEmpty || !timerRequests.isEmpty {
-            async let published = connection.publish(batch: messages)
-            async let scheduled = timers.schedule(batch: timerRequests, now: timers.now)
-            let (p, s) = await (published, scheduled)
+            // Only run the two in parallel when both have work: a child task per message costs a hand-off.
+            let p: [Result<Void, AMQPError>]
+            let s: [Result<Void, AMQPError>]
+            if timerRequests.isEmpty {
+                p = await connection.publish(batch: messages)
+                s = []
+            } else if messages.isEmpty {
+                p = []
+                s = await timers.schedule(batch: timerRequests, now: timers.now)
+            } else {
+                async let published = connection.publish(batch: messages)
+                async let scheduled = timers.schedule(batch: timerRequests, now: timers.now)
+                (p, s) = await (published, scheduled)
+            }
             messages = zip(messages, p).compactMap { m, r in if case .failure = r { return m } else { return nil } }
             timerRequests = zip(timerRequests, s).compactMap { t, r in if case .failure = r { return t } else { return nil } }
             if messages.isEmpty && timerRequests.isEmpty { return }
