@@ -64,6 +64,8 @@ let package = Package(
             dependencies: ["BatonAMQP", "BatonLanguage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Benchmarks of the AMQP layer alone (not part of the product).
+        .executableTarget(name: "amqp-bench", dependencies: ["BatonAMQP"], path: "Benchmarks/amqp", swiftSettings: swiftSettings),
         // The command line: a thin shell.
         .executableTarget(
             name: "baton",
