@@ -64,6 +64,8 @@ let package = Package(
             dependencies: ["BatonAMQP", "BatonLanguage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // Test support: private RabbitMQ nodes for the integration tests (never linked into the product).
+        .target(name: "BatonTestSupport", swiftSettings: swiftSettings),
         // Benchmarks of the AMQP layer alone (not part of the product).
         .executableTarget(name: "amqp-bench", dependencies: ["BatonAMQP"], path: "Benchmarks/amqp", swiftSettings: swiftSettings),
         // The command line: a thin shell.
@@ -81,8 +83,8 @@ let package = Package(
         .testTarget(name: "BatonJSONataTests", dependencies: ["BatonJSONata"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonCoreTests", dependencies: ["BatonCore", "BatonLanguage"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonEngineTests", dependencies: ["BatonEngine", "BatonCore", "BatonLanguage"], swiftSettings: swiftSettings),
-        .testTarget(name: "BatonBrokerTests", dependencies: ["BatonBroker", "BatonEngine", "BatonAMQP", "BatonLanguage", "BatonWorker"], swiftSettings: swiftSettings),
-        .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker", "BatonAMQP", "BatonLanguage"], swiftSettings: swiftSettings),
+        .testTarget(name: "BatonBrokerTests", dependencies: ["BatonBroker", "BatonEngine", "BatonAMQP", "BatonLanguage", "BatonWorker", "BatonTestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker", "BatonAMQP", "BatonLanguage", "BatonTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonAMQPTests", dependencies: ["BatonAMQP"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonCLITests", dependencies: ["BatonLanguage", "baton"], swiftSettings: swiftSettings),
     ]

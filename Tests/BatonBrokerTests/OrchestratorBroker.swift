@@ -1,153 +1,19 @@
-import BatonAMQP
+import BatonTestSupport
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A private RabbitMQ node run by `scripts/rabbitmq-node.sh` for the orchestrator's integration tests
-/// (its own node names and ports 12000–17999, apart from the AMQP and timer suites).
-final class OrchestratorNode: Sendable {
-    let name: String
-    let port: Int
-    let base: String
-
-    init(name: String, port: Int, base: String) {
-        self.name = name
-        self.port = port
-        self.base = base
-    }
-
-    /// A node named `baton-orch-<what>-<pid>` on a free port, stopped and deleted when the process exits.
-    static func make(_ what: String) -> OrchestratorNode {
-        let node = OrchestratorNode(name: "baton-orch-\(what)-\(getpid())", port: freePort(),
-                                    base: NSTemporaryDirectory() + "baton-orch-\(what)-\(getpid())")
-        OrchestratorCleanup.register(node)
-        return node
-    }
-
-    var url: String { "amqp://guest:guest@127.0.0.1:\(port)/" }
-
-    static let script: String = {
-        // Tests/BatonBrokerTests/OrchestratorBroker.swift → package root
-        let here = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/rabbitmq-node.sh").path
-    }()
-
-    func run(_ action: String) async throws {
-        try await OrchestratorShell.run([Self.script, action, name, String(port)], environment: ["RMQ_BASE": base])
-    }
-
-    /// Starts the node and waits until it accepts connections.
-    func start() async throws {
-        try await run("start")
-        try await run("wait")
-    }
-
-    /// kill -9 (a crash); `start` brings it back on the same data.
-    func kill() async throws { try await run("kill") }
-
-    /// Stops the node and deletes its data.
-    func purge() async throws { try await run("purge") }
-
-    /// Synchronous purge for process exit.
-    func purgeNow() {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.script)
-        process.arguments = ["purge", name, String(port)]
-        process.environment = ProcessInfo.processInfo.environment.merging(["RMQ_BASE": base]) { $1 }
-        try? process.run()
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: base)
-    }
-
-    /// A free port in 12000–17999 whose distribution port (+20000) is free too.
-    static func freePort() -> Int {
-        for _ in 0..<200 {
-            let candidate = Int.random(in: 12_000..<18_000)
-            if isFree(candidate), isFree(candidate + 20_000) { return candidate }
-        }
-        return 15_672
-    }
-
-    private static func isFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        return result == 0
-    }
-}
-
-/// The broker shared by the orchestrator tests: `BATON_TEST_AMQP_URL`, or a private node started once.
+/// The orchestrator tests' nodes: their own names and ports 12000–17999, apart from the other suites.
 enum OrchestratorBroker {
-    private static let startup = Task<String, any Error> {
-        if let url = ProcessInfo.processInfo.environment["BATON_TEST_AMQP_URL"], !url.isEmpty { return url }
-        let node = OrchestratorNode.make("shared")
-        try await node.start()
-        return node.url
-    }
+    static let ports = 12_000..<18_000
+    private static let shared = SharedBroker(name: "baton-orch-shared-\(getpid())", ports: ports)
 
     /// The URL of the shared broker, starting it on first use.
-    static func url() async throws -> String { try await startup.value }
+    static func url() async throws -> String { try await shared.url() }
 
     /// Whether tests may start and kill private nodes (no external URL given).
-    static var canRunPrivateNodes: Bool {
-        (ProcessInfo.processInfo.environment["BATON_TEST_AMQP_URL"] ?? "").isEmpty
-    }
-}
+    static var canRunPrivateNodes: Bool { SharedBroker.canRunPrivateNodes }
 
-/// Stops the private nodes when the test process exits.
-enum OrchestratorCleanup {
-    nonisolated(unsafe) private static var nodes: [OrchestratorNode] = []
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var registered = false
-
-    static func register(_ node: OrchestratorNode) {
-        lock.lock()
-        defer { lock.unlock() }
-        nodes.append(node)
-        if !registered {
-            registered = true
-            atexit {
-                OrchestratorCleanup.lock.lock()
-                let all = OrchestratorCleanup.nodes
-                OrchestratorCleanup.lock.unlock()
-                for node in all { node.purgeNow() }
-            }
-        }
-    }
-}
-
-/// Runs a command and waits for it without blocking a concurrency thread.
-enum OrchestratorShell {
-    struct Failure: Error, CustomStringConvertible {
-        let command: [String]
-        let status: Int32
-        let output: String
-        var description: String { "\(command.joined(separator: " ")) exited \(status): \(output)" }
-    }
-
-    static func run(_ command: [String], environment: [String: String] = [:]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard status == 0 else { throw Failure(command: command, status: status, output: output) }
+    /// A node of its own named `baton-orch-<what>-<pid>`, purged when the process exits.
+    static func node(_ what: String) -> PrivateBroker {
+        PrivateBroker.make(name: "baton-orch-\(what)-\(getpid())", ports: ports)
     }
 }

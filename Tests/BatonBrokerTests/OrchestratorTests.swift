@@ -3,6 +3,7 @@ import BatonBroker
 import BatonEngine
 import BatonLanguage
 import Foundation
+import BatonTestSupport
 import Testing
 
 /// `arn:aws:lambda:…:function:NAME`: routed to the queue `<prefix>.NAME` by the harness's routing.
@@ -725,7 +726,7 @@ struct OrchestratorTests {
 struct OrchestratorRestartTests {
     @Test("kill -9 and restart of the broker while an execution waits on a task; the worker answers afterwards and it completes")
     func restart() async throws {
-        let node = OrchestratorNode.make("restart")
+        let node = OrchestratorBroker.node("restart")
         try await node.start()
         let def = #"""
             {"StartAt":"T","States":{"T":{"Type":"Task","Resource":"\#(fn("survivor"))","Next":"After"},

@@ -1,95 +1,14 @@
 import BatonAMQP
+import BatonTestSupport
 import Foundation
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
-/// A private RabbitMQ node run by `scripts/rabbitmq-node.sh`, for the timer ladder's integration tests.
-final class TimerBrokerNode: Sendable {
-    let name: String
-    let port: Int
-    let base: String
-
-    init(name: String, port: Int, base: String) {
-        self.name = name
-        self.port = port
-        self.base = base
-    }
-
-    var url: String { "amqp://guest:guest@127.0.0.1:\(port)/" }
-
-    static let script: String = {
-        // Tests/BatonBrokerTests/TimerBroker.swift → package root
-        let here = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        return here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("scripts/rabbitmq-node.sh").path
-    }()
-
-    func run(_ action: String) async throws {
-        try await TimerShell.run([Self.script, action, name, String(port)], environment: ["RMQ_BASE": base])
-    }
-
-    /// Starts the node and waits until it accepts connections.
-    func start() async throws {
-        try await run("start")
-        try await run("wait")
-    }
-
-    /// kill -9 (a crash).
-    func kill() async throws { try await run("kill") }
-
-    /// Stops the node and deletes its data.
-    func purge() async throws { try await run("purge") }
-
-    /// Synchronous purge for process exit.
-    func purgeNow() {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.script)
-        process.arguments = ["purge", name, String(port)]
-        process.environment = ProcessInfo.processInfo.environment.merging(["RMQ_BASE": base]) { $1 }
-        try? process.run()
-        process.waitUntilExit()
-        try? FileManager.default.removeItem(atPath: base)
-    }
-
-    /// A free port in 41000–44999 whose distribution port (+20000) is free too (other suites use 20000–39999).
-    static func freePort() -> Int {
-        for _ in 0..<200 {
-            let candidate = Int.random(in: 41_000..<45_000)
-            if isFree(candidate), isFree(candidate + 20_000) { return candidate }
-        }
-        return 43_672
-    }
-
-    private static func isFree(_ port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let result = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        return result == 0
-    }
-}
-
-/// The broker shared by the timer tests: `BATON_TEST_AMQP_URL`, or a private node started once.
+/// The timer tests' nodes: their own names and ports 41000–44999, apart from the other suites.
 enum TimerBroker {
-    private static let startup = Task<(url: String, node: TimerBrokerNode?), any Error> {
-        if let url = ProcessInfo.processInfo.environment["BATON_TEST_AMQP_URL"], !url.isEmpty { return (url, nil) }
-        let node = TimerBrokerNode(name: "baton-timers-test-\(getpid())", port: TimerBrokerNode.freePort(),
-                                   base: NSTemporaryDirectory() + "baton-timers-tests-\(getpid())")
-        TimerExitCleanup.register(node)
-        try await node.start()
-        return (node.url, node)
-    }
+    static let ports = 41_000..<45_000
+    private static let shared = SharedBroker(name: "baton-timers-test-\(getpid())", ports: ports)
 
     /// The URL of the shared broker, starting it on first use.
-    static func url() async throws -> String { try await startup.value.url }
+    static func url() async throws -> String { try await shared.url() }
 
     /// A connection to the shared broker.
     static func connect() async throws -> AMQPConnection {
@@ -97,57 +16,7 @@ enum TimerBroker {
     }
 
     /// Whether tests may start and kill private nodes (no external URL given).
-    static var canRunPrivateNodes: Bool {
-        (ProcessInfo.processInfo.environment["BATON_TEST_AMQP_URL"] ?? "").isEmpty
-    }
-}
-
-/// Stops private nodes when the test process exits.
-enum TimerExitCleanup {
-    nonisolated(unsafe) private static var nodes: [TimerBrokerNode] = []
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var registered = false
-
-    static func register(_ node: TimerBrokerNode) {
-        lock.lock()
-        defer { lock.unlock() }
-        nodes.append(node)
-        if !registered {
-            registered = true
-            atexit {
-                TimerExitCleanup.lock.lock()
-                let all = TimerExitCleanup.nodes
-                TimerExitCleanup.lock.unlock()
-                for node in all { node.purgeNow() }
-            }
-        }
-    }
-}
-
-/// Runs a command and waits for it without blocking a concurrency thread.
-enum TimerShell {
-    struct Failure: Error, CustomStringConvertible {
-        let command: [String]
-        let status: Int32
-        let output: String
-        var description: String { "\(command.joined(separator: " ")) exited \(status): \(output)" }
-    }
-
-    static func run(_ command: [String], environment: [String: String] = [:]) async throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard status == 0 else { throw Failure(command: command, status: status, output: output) }
-    }
+    static var canRunPrivateNodes: Bool { SharedBroker.canRunPrivateNodes }
 }
 
 /// A unique queue prefix per test, so tests can run in parallel on one broker.

@@ -1,6 +1,7 @@
 import BatonAMQP
 import BatonBroker
 import Foundation
+import BatonTestSupport
 import Testing
 
 /// Timers handed over by a ladder, collected for assertions.
@@ -268,9 +269,7 @@ struct TimerLadderTests {
 struct TimerLadderCrashTests {
     @Test("kill -9 and restart of the broker with quorum queues: none of 100 pending timers (2–6 s) is lost")
     func crash() async throws {
-        let node = TimerBrokerNode(name: "baton-timers-crash-\(getpid())", port: TimerBrokerNode.freePort(),
-                                   base: NSTemporaryDirectory() + "baton-timers-crash-\(getpid())")
-        TimerExitCleanup.register(node)
+        let node = PrivateBroker.make(name: "baton-timers-crash-\(getpid())", ports: TimerBroker.ports)
         try await node.start()
         let running = try await RunningLadder.start("crash", url: node.url, heartbeat: 2)
         // Let the new quorum queues settle before crashing the node (a queue declared just before kill -9 can

@@ -2,6 +2,7 @@ import BatonAMQP
 import BatonLanguage
 import BatonWorker
 import Foundation
+import BatonTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -33,7 +34,7 @@ let batonExecutable: String? = {
 /// examples/workers/shell/word-count.sh under the command rule, and `baton worker` itself once it is built.
 @Suite("Command workers", .timeLimit(.minutes(1)))
 struct CommandWorkerTests {
-    static let wordCount = WorkerBrokerNode.packageRoot.appendingPathComponent("examples/workers/shell/word-count.sh").path
+    static let wordCount = PrivateBroker.packageRoot.appendingPathComponent("examples/workers/shell/word-count.sh").path
 
     @Test("the shell example counts words, names its own error EmptyText, and fails Worker.CommandFailed on bad input")
     func shellExample() async throws {

@@ -1,6 +1,7 @@
 import BatonAMQP
 import BatonLanguage
 import Foundation
+import BatonTestSupport
 import Testing
 
 /// Whether python3 can import pika (the Python example's one dependency).
@@ -21,7 +22,7 @@ struct PythonExampleTests {
     @Test("worker.py (RPC-tutorial style) answers a task request on reply_to with its correlation_id, and fails BadInput")
     func answers() async throws {
         let baton = try await FakeOrchestrator.make("py")
-        let script = WorkerBrokerNode.packageRoot.appendingPathComponent("examples/workers/python/worker.py").path
+        let script = PrivateBroker.packageRoot.appendingPathComponent("examples/workers/python/worker.py").path
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script]

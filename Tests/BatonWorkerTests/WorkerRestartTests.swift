@@ -2,6 +2,7 @@ import BatonAMQP
 import BatonLanguage
 import BatonWorker
 import Foundation
+import BatonTestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -13,10 +14,8 @@ import Glibc
 struct WorkerRestartTests {
     @Test("a task in flight when the broker crashes is answered after the restart, and redelivered (acked only after its reply)")
     func crashMidTask() async throws {
-        let node = WorkerBrokerNode(name: "baton-worker-crash-\(getpid())-\(UInt16.random(in: 0...UInt16.max))",
-                                    port: WorkerBrokerNode.freePort(),
-                                    base: NSTemporaryDirectory() + "baton-worker-crash-\(getpid())")
-        WorkerExitCleanup.register(node)
+        let node = PrivateBroker.make(name: "baton-worker-crash-\(getpid())-\(UInt16.random(in: 0...UInt16.max))",
+                                      ports: WorkerTestBroker.ports)
         try await node.start()
         var amqp = try AMQPConfiguration(url: node.url)
         amqp.heartbeatSeconds = 2

@@ -1,3 +1,4 @@
+import BatonTestSupport
 import BatonAMQP
 import BatonLanguage
 import BatonWorker
@@ -166,7 +167,7 @@ enum SchemaCheck {
         for (index, message) in messages.enumerated() {
             try Data(message.serialized(pretty: true).utf8).write(to: URL(fileURLWithPath: "\(directory)/\(schema)-\(index).json"))
         }
-        let script = WorkerBrokerNode.packageRoot.appendingPathComponent("scripts/check-schemas.py").path
-        return try await WorkerShell.run(["/usr/bin/env", "python3", script, "--schema", schema, directory], check: false)
+        let script = PrivateBroker.packageRoot.appendingPathComponent("scripts/check-schemas.py").path
+        return try await Shell.run(["/usr/bin/env", "python3", script, "--schema", schema, directory], check: false)
     }
 }
