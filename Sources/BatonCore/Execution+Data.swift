@@ -155,12 +155,11 @@ extension Execution {
     }
 
     /// Fails with States.DataLimitExceeded when a payload is larger than the limit.
-    func checkSize(_ value: JSON, what: String, state: String) throws(StatesError) {
-        guard let size = value.serializedSize(limit: limits.maxPayloadBytes) else {
+    func checkSize(_ value: JSON, state: String) throws(StatesError) {
+        guard value.serializedSize(limit: limits.maxPayloadBytes) != nil else {
             throw StatesError(StatesError.Name.dataLimitExceeded,
                               "The state/task '\(state)' returned a result with a size exceeding the maximum number of bytes service limit.")
         }
-        _ = size
     }
 }
 

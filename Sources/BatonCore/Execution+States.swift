@@ -36,15 +36,12 @@ extension Execution {
         switch state.kind {
         case .pass(let pass):
             let input = try inputAfterInputPath(id, state)
-            var result: JSON
+            let result: JSON
             if let r = pass.result {
                 result = r
             } else if let params = state.parameters {
                 result = try evaluate(params, input: input, frame: id, field: "Parameters")
             } else {
-                result = input
-            }
-            if state.queryLanguage == .jsonata, pass.result == nil, state.parameters == nil {
                 result = input
             }
             try completeState(id, state, result: result)
@@ -138,7 +135,7 @@ extension Execution {
             let binding = StatesBinding(input: rawInput, result: selector ? result : nil)
             let assigned = try jsonataAssign(state.assign, frame: id, binding: binding)
             let output = try state.output == nil && !selector ? result : jsonataOutput(state.output, frame: id, binding: binding)
-            try checkSize(output, what: "state output", state: state.name)
+            try checkSize(output, state: state.name)
             setVariables(id, assigned)
             exitState(id, state, output: output)
             if let t = state.transition { transition(id, t, output: output) } else { endFrame(id, .success(output)) }
@@ -161,7 +158,7 @@ extension Execution {
             output = p.text == "$" ? result : try p.setting(result, in: rawInput)
         }
         output = try outputAfterOutputPath(id, state, output)
-        try checkSize(output, what: "state output", state: state.name)
+        try checkSize(output, state: state.name)
         setVariables(id, assigned)
         exitState(id, state, output: output)
         if let t = state.transition {

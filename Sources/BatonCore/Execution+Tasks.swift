@@ -18,7 +18,7 @@ extension Execution {
         let env = environment(id, input: input)
         let timeout = try seconds(task.timeoutSeconds, env: env, field: "TimeoutSecondsPath", frame: id)
         let heartbeat = try seconds(task.heartbeatSeconds, env: env, field: "HeartbeatSecondsPath", frame: id)
-        try checkSize(parameters, what: "task input", state: state.name)
+        try checkSize(parameters, state: state.name)
 
         let (resourceType, resourceName) = resource.historyResourceTypeAndName
         switch resource {
@@ -74,7 +74,7 @@ extension Execution {
             emit(.taskSucceeded, .taskSucceeded(resourceType: rt, resource: r, output: output), frame: id)
         }
         do throws(StatesError) {
-            try checkSize(output, what: "task result", state: state.name)
+            try checkSize(output, state: state.name)
             try completeState(id, state, result: output, selector: true)
         } catch {
             failState(id, state, error)

@@ -166,9 +166,6 @@ public enum HistoryEventType: String, Sendable, Hashable, CaseIterable {
     /// The key of this type's details object (`PassStateEntered` → `stateEnteredEventDetails`).
     public var detailsKey: String {
         let raw = rawValue
-        for suffix in ["StateEntered", "StateExited"] where raw.hasSuffix(suffix) && !raw.hasPrefix("Map") && !raw.hasPrefix("Parallel") {
-            return "state" + suffix.dropFirst(5) + "EventDetails"
-        }
         if raw.hasSuffix("StateEntered") { return "stateEnteredEventDetails" }
         if raw.hasSuffix("StateExited") { return "stateExitedEventDetails" }
         return raw.prefix(1).lowercased() + raw.dropFirst() + "EventDetails"
