@@ -24,6 +24,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // The language: JSON, paths, intrinsics, Choice rules, the ASL model, parser and validator. Pure.
@@ -52,6 +55,26 @@ let package = Package(
             dependencies: ["BatonCore", "BatonLanguage", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
+        // The durable store: SQLite (GRDB) behind the engine's journal port; PostgreSQL implements the same port next.
+        .target(
+            name: "BatonStore",
+            dependencies: ["BatonEngine", "BatonCore", "BatonLanguage", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // The graph of a state machine: layout in Swift, rendered as SVG, DOT or Mermaid. Pure.
+        .target(name: "BatonGraph", dependencies: ["BatonLanguage"], swiftSettings: swiftSettings),
+        // The web console's files (HTML, CSS, JavaScript modules), embedded in the binary.
+        .target(name: "BatonConsole", swiftSettings: swiftSettings),
+        // The AWS Step Functions API (JSON 1.0 protocol, SigV4) and the console, over HTTP (Hummingbird).
+        .target(
+            name: "BatonHTTP",
+            dependencies: ["BatonEngine", "BatonCore", "BatonLanguage", "BatonGraph", "BatonConsole",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Crypto", package: "swift-crypto"),
+                           .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // The RabbitMQ transport: topology, consumers, the timer ladder, publishing with confirms.
         .target(
             name: "BatonBroker",
@@ -73,6 +96,7 @@ let package = Package(
             name: "baton",
             dependencies: [
                 "BatonLanguage", "BatonCore", "BatonJSONata", "BatonEngine", "BatonBroker", "BatonWorker", "BatonAMQP",
+                "BatonStore", "BatonHTTP", "BatonGraph",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -86,6 +110,9 @@ let package = Package(
         .testTarget(name: "BatonBrokerTests", dependencies: ["BatonBroker", "BatonEngine", "BatonAMQP", "BatonLanguage", "BatonWorker", "BatonTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker", "BatonAMQP", "BatonLanguage", "BatonTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonAMQPTests", dependencies: ["BatonAMQP"], swiftSettings: swiftSettings),
+        .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonEngine", "BatonCore", "BatonLanguage"], swiftSettings: swiftSettings),
+        .testTarget(name: "BatonGraphTests", dependencies: ["BatonGraph", "BatonLanguage"], swiftSettings: swiftSettings),
+        .testTarget(name: "BatonHTTPTests", dependencies: ["BatonHTTP", "BatonEngine", "BatonLanguage", "BatonTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonCLITests", dependencies: ["BatonLanguage", "baton"], swiftSettings: swiftSettings),
     ]
 )

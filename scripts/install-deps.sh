@@ -4,8 +4,11 @@
 #   rabbitmq-server   a local broker for the integration tests (scripts/rabbitmq-node.sh)
 #   pika (PyPI)       the example workers and scripts in Python (the RabbitMQ tutorials' client)
 #   amqp-tools        amqp-publish / amqp-consume / amqp-declare-queue for poking at a broker by hand
+#   libsqlite3-dev    SQLite, the embedded store (GRDB links the system library)
+#   chromium, chromium-driver   a headless browser for the console's tests
+#   wrk               HTTP load generator for the API benchmark
 set -euo pipefail
-packages=(librabbitmq-dev rabbitmq-server amqp-tools)
+packages=(librabbitmq-dev rabbitmq-server amqp-tools libsqlite3-dev chromium chromium-driver wrk)
 
 # pika for the Python examples and scripts, in whichever python3 is on PATH.
 if ! python3 -c 'import pika' 2>/dev/null; then

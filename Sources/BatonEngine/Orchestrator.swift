@@ -21,17 +21,19 @@ import BatonLanguage
 public actor Orchestrator {
     nonisolated public let configuration: EngineConfiguration
     nonisolated public let routing: ResourceRouting
-    private var registry: StateMachineRegistry
-    private let journal: any ExecutionJournal
-    private let clock: @Sendable () -> Int64
-    private let seeds: @Sendable () -> UInt64
+    var registry: StateMachineRegistry
+    let journal: any ExecutionJournal
+    let clock: @Sendable () -> Int64
+    let seeds: @Sendable () -> UInt64
 
-    private var executions: [String: LiveExecution] = [:]
-    private var arnByTokenPrefix: [String: String] = [:]
+    var executions: [String: LiveExecution] = [:]
+    var arnByTokenPrefix: [String: String] = [:]
     /// Ended executions, oldest first, for forgetting beyond `retainedFinishedExecutions`.
-    private var finishedOrder: [String] = []
-    private var finishedHead = 0
-    private var runningCount = 0
+    var finishedOrder: [String] = []
+    var finishedHead = 0
+    var runningCount = 0
+    /// Catalog documents by kind and key (Orchestrator+Catalog).
+    var catalog: [String: [String: JSON]] = [:]
 
     /// An execution in memory: the core's state and what the engine keeps beside it.
     struct LiveExecution {
@@ -59,9 +61,9 @@ public actor Orchestrator {
 
     /// Events for executions other than the one being absorbed (a child's end for its parent), applied
     /// once the current step is written back.
-    private var crossEvents: [(String, ExecutionEvent)] = []
+    var crossEvents: [(String, ExecutionEvent)] = []
     /// Journal entries of children started while absorbing a step, appended with the step's own entry.
-    private var pendingJournal: [JournalEntry] = []
+    var pendingJournal: [JournalEntry] = []
 
     public init(configuration: EngineConfiguration = .init(), registry: StateMachineRegistry = .init(),
                 routing: ResourceRouting = .init(), journal: any ExecutionJournal = InMemoryJournal(),
@@ -285,14 +287,14 @@ public actor Orchestrator {
     // MARK: Effects
 
     /// Appends the entries of this call, with those of any child started meanwhile, to the journal.
-    private func journalize(_ entries: [JournalEntry]) async throws {
+    func journalize(_ entries: [JournalEntry]) async throws {
         let all = entries + pendingJournal
         pendingJournal.removeAll()
         try await journal.append(all)
     }
 
     /// Records what a step produced and turns its commands into effects.
-    private func absorb(_ arn: String, _ step: Step, now: Int64) -> [Effect] {
+    func absorb(_ arn: String, _ step: Step, now: Int64) -> [Effect] {
         guard var live = executions[arn] else { return [] }
         live.history.append(contentsOf: step.events)
         var effects: [Effect] = []
@@ -349,7 +351,7 @@ public actor Orchestrator {
     }
 
     /// Forgets the oldest ended executions beyond the retention limit (their late answers become unknown tokens).
-    private func forgetOldFinished() {
+    func forgetOldFinished() {
         while finishedOrder.count - finishedHead > configuration.retainedFinishedExecutions {
             let arn = finishedOrder[finishedHead]
             finishedHead += 1
@@ -364,7 +366,7 @@ public actor Orchestrator {
     }
 
     /// Absorbs a step, then applies the events it caused in other executions (and theirs in turn).
-    private func settle(_ arn: String, _ step: Step, now: Int64) -> [Effect] {
+    func settle(_ arn: String, _ step: Step, now: Int64) -> [Effect] {
         var effects = absorb(arn, step, now: now)
         while !crossEvents.isEmpty {
             let (target, event) = crossEvents.removeFirst()
@@ -378,7 +380,7 @@ public actor Orchestrator {
     }
 
     /// Starts a child execution for `arn:aws:states:::states:startExecution[.sync|.sync:2|.waitForTaskToken]`.
-    private func startChild(parent: String, request: TaskRequest, pattern: TaskResource.IntegrationPattern,
+    func startChild(parent: String, request: TaskRequest, pattern: TaskResource.IntegrationPattern,
                             now: Int64) -> [Effect] {
         let params = request.input
         guard let target = params["StateMachineArn"]?.stringValue, let sm = registry.find(target) else {
@@ -444,7 +446,7 @@ public actor Orchestrator {
         return .taskFailed(token: token, error: StatesError.Name.taskFailed, cause: JSON.object(o).serialized())
     }
 
-    private func executionArn(ofToken token: String) -> String? {
+    func executionArn(ofToken token: String) -> String? {
         guard let dash = token.firstIndex(of: "-") else { return nil }
         return arnByTokenPrefix[String(token[..<dash])]
     }

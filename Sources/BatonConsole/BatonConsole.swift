@@ -1,0 +1,1 @@
+// BatonConsole: see the target's comment in Package.swift.

@@ -1,0 +1,1 @@
+// BatonGraph: see the target's comment in Package.swift.

@@ -1,0 +1,1 @@
+// BatonHTTP: see the target's comment in Package.swift.

@@ -1,0 +1,1 @@
+// BatonStore: see the target's comment in Package.swift.
