@@ -17,7 +17,8 @@ import BatonLanguage
 /// One execution of a state machine: feed it events, get history events and commands back.
 public struct Execution: Sendable {
     public let machine: StateMachine
-    public let info: ExecutionInfo
+    /// Fixed at the start, but for `redriveCount`, which a redrive raises.
+    public internal(set) var info: ExecutionInfo
     public let limits: ExecutionLimits
     public private(set) var status: ExecutionStatus = .running
     /// The result once the execution has ended.
@@ -37,8 +38,10 @@ public struct Execution: Sendable {
     var step = Step()
     var runnable: [Int] = []
     /// The parts of the context object that never change, built once.
-    let contextExecution: JSON
+    var contextExecution: JSON
     let contextStateMachine: JSON
+    /// Where a redrive resumes: the top-level path as it was when the execution failed (Execution+Redrive.swift).
+    var redrivePoint: RedrivePoint?
     /// JSONata expressions compiled on first use (a memo: sharing it between copies is harmless).
     let jsonataCache = JSONataCache()
 
@@ -89,6 +92,16 @@ public struct Execution: Sendable {
     /// Applies one event and runs until every path waits again or the execution ends.
     public mutating func handle(_ event: ExecutionEvent, now: Millis) -> Step {
         begin(now)
+        if case .timerFired(let id) = event, id == Self.redriveEventId {
+            // RedriveExecution (Execution+Redrive.swift), journaled as this reserved timer id.
+            guard isRedrivable, let point = redrivePoint else { return end() }
+            status = .running
+            result = nil
+            redrivePoint = nil
+            resume(from: point)
+            drain()
+            return end()
+        }
         guard status == .running else { return end() }
         switch event {
         case .taskSucceeded(let token, let output):
@@ -194,6 +207,7 @@ public struct Execution: Sendable {
         status = result.status
         self.result = result
         step.commands.append(.finish(result))
+        if result.status != .succeeded { redrivePoint = makeRedrivePoint() }
         frames.removeAll()
         joins.removeAll()
         tasks.removeAll()

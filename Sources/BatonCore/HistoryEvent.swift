@@ -38,6 +38,8 @@ public struct HistoryEvent: Sendable {
         case mapStateStarted(length: Int)
         case mapIteration(name: String, index: Int)
         case mapRunStarted(mapRunArn: String)
+        /// ExecutionRedriven: the execution runs again from where it failed (RedriveExecution).
+        case executionRedriven(redriveCount: Int)
     }
 
     /// The event as GetExecutionHistory returns it.
@@ -121,6 +123,8 @@ public struct HistoryEvent: Sendable {
             return (type.detailsKey, ["name": .string(name), "index": .int(index)])
         case .mapRunStarted(let arn):
             return ("mapRunStartedEventDetails", ["mapRunArn": .string(arn)])
+        case .executionRedriven(let count):
+            return ("executionRedrivenEventDetails", ["redriveCount": .int(count)])
         }
     }
 }
@@ -132,6 +136,7 @@ public enum HistoryEventType: String, Sendable, Hashable, CaseIterable {
     case executionFailed = "ExecutionFailed"
     case executionAborted = "ExecutionAborted"
     case executionTimedOut = "ExecutionTimedOut"
+    case executionRedriven = "ExecutionRedriven"
     case passStateEntered = "PassStateEntered", passStateExited = "PassStateExited"
     case taskStateEntered = "TaskStateEntered", taskStateExited = "TaskStateExited", taskStateAborted = "TaskStateAborted"
     case choiceStateEntered = "ChoiceStateEntered", choiceStateExited = "ChoiceStateExited"
