@@ -505,8 +505,18 @@ def sequence_machine(tasks, queue="fault-work", wait_after=None, timeout=None, r
     return {"Comment": "fault test sequence", "StartAt": order[0], "States": states}
 
 
+def store_supported(baton):
+    """True when this baton's `serve` has --store (the durable SQLite store)."""
+    return "--store" in serve_help(baton)
+
+
+def history_supported(baton):
+    r = subprocess.run([baton, "get-execution-history", "--help"], capture_output=True, text=True)
+    return r.returncode == 0 and "--store" in r.stdout
+
+
 def history(baton, arn, store):
-    """`baton get-execution-history ARN --store PATH` when this baton has it: the events, else None."""
+    """The events of `baton get-execution-history ARN --store PATH` (AWS's shape), or None."""
     r = subprocess.run([baton, "get-execution-history", arn, "--store", store], capture_output=True, text=True)
     if r.returncode != 0:
         return None
@@ -514,12 +524,24 @@ def history(baton, arn, store):
         value = json.loads(r.stdout)
     except ValueError:
         return None
-    return value.get("events", value) if isinstance(value, dict) else value
+    events = value.get("events") if isinstance(value, dict) else value
+    return events if isinstance(events, list) else None
 
 
-def has_history_command(baton):
-    r = subprocess.run([baton, "get-execution-history", "--help"], capture_output=True, text=True)
-    return r.returncode == 0
+def history_counts(events):
+    """(count per event type, TaskSucceeded per state name): a TaskSucceeded belongs to the Task state most
+    recently entered (the machines of the fault tests are sequences)."""
+    types, per_state = {}, {}
+    current = None
+    for e in events:
+        t = e.get("type")
+        types[t] = types.get(t, 0) + 1
+        details = e.get("stateEnteredEventDetails")
+        if isinstance(details, dict) and details.get("name"):
+            current = details["name"]
+        if t == "TaskSucceeded":
+            per_state[current] = per_state.get(current, 0) + 1
+    return types, per_state
 
 
 def seed():
