@@ -395,16 +395,17 @@ class Collector(threading.Thread):
         with self.lock:
             return {k: list(v) for k, v in self.results.items()}, {k: list(v) for k, v in self.event_log.items()}
 
-    def wait_for(self, n, timeout, progress=None):
+    def wait_for(self, n, timeout, progress=None, every=5.0):
+        """True once results for `n` executions arrived; calls progress(count) every `every` seconds."""
         deadline = time.monotonic() + timeout
-        last = -1
+        next_report = time.monotonic() + every
         while time.monotonic() < deadline:
             c = self.count()
             if c >= n:
                 return True
-            if progress and c != last and int(time.monotonic()) % 5 == 0:
+            if progress and time.monotonic() >= next_report:
                 progress(c)
-                last = c
+                next_report += every
             time.sleep(0.1)
         return self.count() >= n
 

@@ -13,6 +13,7 @@ When the broker goes away it connects again (unacked tasks come back, marked red
   --hang-state S      take tasks of state S and never answer nor ack them (a worker about to be kill -9'd)
   --ack-first         ack a task as soon as it arrives (a worker that loses it when killed)
   --fail-state S --fail-attempts N   answer S with baton-status: failed (Fault.Transient) for attempts < N
+An input with "fail": [STATE, …] fails attempt 0 of those states the same way.
 """
 import argparse
 import json
@@ -81,7 +82,10 @@ def main():
                     data = json.loads(body)
                 except ValueError:
                     data = {}
-                if args.fail_state == state and (attempt or 0) < args.fail_attempts:
+                fail_here = args.fail_state == state and (attempt or 0) < args.fail_attempts
+                if isinstance(data, dict) and state in (data.get("fail") or []) and (attempt or 0) == 0:
+                    fail_here = True  # the input asks for one failure of this state (a Retry timer follows)
+                if fail_here:
                     out = json.dumps({"error": "Fault.Transient", "cause": f"attempt {attempt} fails"}).encode()
                     reply_headers = {"baton-status": "failed"}
                     kind = "failed"
