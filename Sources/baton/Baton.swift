@@ -6,7 +6,7 @@ struct Baton: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "baton",
         abstract: "Run Amazon States Language state machines: in process, or over RabbitMQ.",
-        subcommands: [ServeCommand.self, WorkerCommand.self, RunCommand.self, ValidateCommand.self, JSONataCommand.self,
+        subcommands: [ServeCommand.self, WorkerCommand.self, RunCommand.self, ValidateCommand.self, GraphCommand.self, JSONataCommand.self,
                       BenchCommand.self, BenchE2ECommand.self, BenchTimersCommand.self]
     )
 }

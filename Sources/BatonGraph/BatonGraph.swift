@@ -1,1 +1,0 @@
-// BatonGraph: see the target's comment in Package.swift.
