@@ -6,3 +6,4 @@ cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build 2>&1 | tee .build/test-output.txt
+bash scripts/fault-tests.sh   # the fault tests (issue 4): kill -9 of workers, broker and orchestrator; bad input; duplicates

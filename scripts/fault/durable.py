@@ -52,6 +52,7 @@ class Run:
         self.task_ms = F.env_float(f"{env_prefix}_TASK_MS", 30)
         self.spread = F.env_float(f"{env_prefix}_START_SPREAD", 3)
         self.timeout = F.env_float(f"{env_prefix}_TIMEOUT", 240)
+        self.stall = F.env_float(f"{env_prefix}_STALL", 45)
         self.rep = F.Report(test)
         self.work = F.Workdir(test)
         self.broker = F.Broker(node, port, self.work.file("rmq"))
@@ -114,14 +115,19 @@ class Run:
     def answered(self):
         return sum(1 for r in self.records() if r.get("ev") == "answered")
 
-    def wait_progress(self, fraction, timeout=120):
-        """Blocks until the workers answered `fraction` of all task attempts."""
+    def wait_progress(self, fraction):
+        """Blocks until the workers answered `fraction` of all task attempts; False when no task was answered
+        for `stall` seconds (the run is stuck: finish() then counts what was lost)."""
         goal = int(self.expected_attempts() * fraction)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.answered() >= goal:
+        last, last_change = -1, time.monotonic()
+        while time.monotonic() - last_change < self.stall:
+            a = self.answered()
+            if a >= goal:
                 return True
+            if a != last:
+                last, last_change = a, time.monotonic()
             time.sleep(0.05)
+        F.log(f"the run is stuck: no task answered for {self.stall:.0f} s ({last}/{self.expected_attempts()})")
         return False
 
     def pending_timers(self):
@@ -139,12 +145,13 @@ class Run:
 
     def finish(self, kills):
         rep = self.rep
-        done = self.collector.wait_for(self.n, self.timeout,
+        done = self.collector.wait_for(self.n, self.timeout, stall=self.stall,
                                        progress=lambda c: F.log(f"{c}/{self.n} results"))
         self.starts_done.wait(30)
         if self.start_error:
             rep.check(False, f"starting the executions failed: {self.start_error}")
-        F.log(f"{self.collector.count()}/{self.n} results" + ("" if done else f" after {self.timeout:.0f} s"))
+        F.log(f"{self.collector.count()}/{self.n} results" + ("" if done else " (gave up: no new result for "
+                                                                  f"{self.stall:.0f} s or {self.timeout:.0f} s in all)"))
         time.sleep(2)  # late duplicates, if any
         results, events = self.collector.snapshot()
         records = self.records()
@@ -209,7 +216,7 @@ class Run:
         rep.figure("SUCCEEDED events received twice", events_twice)
         rep.figure("timers fired by the sweep", swept)
         if late:
-            rep.figure("Wait lateness s (median, max)", f"{sorted(late)[len(late) // 2]:.2f}, {max(late):.2f}")
+            rep.figure("T2 answered → T3 received, minus the Wait, s (median, max; includes the task backlog)", f"{sorted(late)[len(late) // 2]:.2f}, {max(late):.2f}")
         rep.figure("SUCCEEDED with the right output", f"{ok}/{self.n}")
         rep.figure("losses", self.n - ok)
 

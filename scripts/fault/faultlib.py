@@ -395,14 +395,20 @@ class Collector(threading.Thread):
         with self.lock:
             return {k: list(v) for k, v in self.results.items()}, {k: list(v) for k, v in self.event_log.items()}
 
-    def wait_for(self, n, timeout, progress=None, every=5.0):
-        """True once results for `n` executions arrived; calls progress(count) every `every` seconds."""
+    def wait_for(self, n, timeout, progress=None, every=5.0, stall=None):
+        """True once results for `n` executions arrived; False after `timeout` s, or after `stall` s without a
+        new result. Calls progress(count) every `every` seconds."""
         deadline = time.monotonic() + timeout
         next_report = time.monotonic() + every
+        last_count, last_change = -1, time.monotonic()
         while time.monotonic() < deadline:
             c = self.count()
             if c >= n:
                 return True
+            if c != last_count:
+                last_count, last_change = c, time.monotonic()
+            elif stall and time.monotonic() - last_change > stall:
+                return False
             if progress and time.monotonic() >= next_report:
                 progress(c)
                 next_report += every
