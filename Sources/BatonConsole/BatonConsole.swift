@@ -1,1 +1,0 @@
-// BatonConsole: see the target's comment in Package.swift.
