@@ -74,7 +74,8 @@ let package = Package(
             dependencies: ["BatonEngine", "BatonCore", "BatonLanguage", "BatonGraph", "BatonConsole",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Crypto", package: "swift-crypto"),
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "Logging", package: "swift-log"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: swiftSettings
         ),
         // The RabbitMQ transport: topology, consumers, the timer ladder, publishing with confirms.
@@ -112,7 +113,8 @@ let package = Package(
         .testTarget(name: "BatonBrokerTests", dependencies: ["BatonBroker", "BatonEngine", "BatonAMQP", "BatonLanguage", "BatonWorker", "BatonTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonWorkerTests", dependencies: ["BatonWorker", "BatonAMQP", "BatonLanguage", "BatonTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonAMQPTests", dependencies: ["BatonAMQP"], swiftSettings: swiftSettings),
-        .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonEngine", "BatonCore", "BatonLanguage"], swiftSettings: swiftSettings),
+        .testTarget(name: "BatonStoreTests", dependencies: ["BatonStore", "BatonEngine", "BatonCore", "BatonLanguage",
+                                                       .product(name: "GRDB", package: "GRDB.swift")], swiftSettings: swiftSettings),
         .testTarget(name: "BatonGraphTests", dependencies: ["BatonGraph", "BatonLanguage"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonHTTPTests", dependencies: ["BatonHTTP", "BatonEngine", "BatonLanguage", "BatonTestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "BatonCLITests", dependencies: ["BatonLanguage", "baton"], swiftSettings: swiftSettings),

@@ -42,6 +42,11 @@ public final class BrokerService: Sendable {
     /// Consumes until the surrounding task is cancelled.
     public func run() async throws {
         try await declare()
+        let recovered = await orchestrator.takeRecoveredEffects()
+        if !recovered.isEmpty {
+            logger.info("publishing messages decided before a restart and never confirmed", metadata: ["messages": "\(recovered.count)"])
+            try await perform(recovered)
+        }
         try await rearmTimers()
         logger.info("orchestrator consuming", metadata: ["prefix": "\(configuration.prefix)"])
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -230,13 +235,14 @@ public final class BrokerService: Sendable {
             }
             messages = zip(messages, p).compactMap { m, r in if case .failure = r { return m } else { return nil } }
             timerRequests = zip(timerRequests, s).compactMap { t, r in if case .failure = r { return t } else { return nil } }
-            if messages.isEmpty && timerRequests.isEmpty { return }
+            if messages.isEmpty && timerRequests.isEmpty { break }
             attempt += 1
             logger.warning("publish not confirmed; retrying", metadata: ["messages": "\(messages.count)",
                                                                           "timers": "\(timerRequests.count)", "attempt": "\(attempt)"])
             _ = await connection.waitUntilConnected()
             try await Task.sleep(for: .milliseconds(min(2_000, 50 * attempt)))
         }
+        orchestrator.published(effects)
     }
 
     /// Declares a task queue the first time it is used, unless it already exists (a worker's own settings win).

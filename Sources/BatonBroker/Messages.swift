@@ -39,7 +39,30 @@ enum StartMessage {
             }
         case let value?: input = value
         }
-        return Orchestrator.StartRequest(stateMachine: machine, name: name, input: input, replyTo: reply)
+        // Without a name, the message_id names the execution, so a start redelivered after a crash (saved,
+        // not yet acked) finds the execution it already started instead of starting a second one.
+        return Orchestrator.StartRequest(stateMachine: machine, name: name ?? delivery.properties.messageID.map { executionName(fromMessageID: $0) },
+                                         input: input, replyTo: reply)
+    }
+
+    /// The message_id itself when it is a valid execution name, else a UUID-shaped digest of it.
+    static func executionName(fromMessageID id: String) -> String {
+        let forbidden = Set("<>{}[]?*\"#%\\^|~`$&,;:/ \t\n\r")
+        if !id.isEmpty, id.count <= 80, !id.contains(where: { forbidden.contains($0) || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) }) {
+            return id
+        }
+        var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
+        for byte in id.utf8 {
+            a = (a ^ UInt64(byte)) &* 0x100_0000_01b3
+            b = (b ^ UInt64(byte)) &* 0x100_0000_01b3 &+ 0x9e37_79b9
+        }
+        func hex(_ v: UInt64) -> String {
+            let s = String(v, radix: 16)
+            return String(repeating: "0", count: max(0, 16 - s.count)) + s
+        }
+        let h = hex(a) + hex(b)
+        let c = Array(h)
+        return "\(String(c[0..<8]))-\(String(c[8..<12]))-\(String(c[12..<16]))-\(String(c[16..<20]))-\(String(c[20..<32]))"
     }
 }
 

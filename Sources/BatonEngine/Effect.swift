@@ -32,3 +32,26 @@ public enum Effect: Sendable, Hashable {
     /// An execution status change for the events exchange.
     case publishEvent(routingKey: String, body: JSON)
 }
+
+extension Effect {
+    /// The key of this message in the outbox: what is published again after a crash until the broker
+    /// confirmed it. Timers have none (every armed timer is scheduled again at start).
+    public var outboxKey: String? {
+        switch self {
+        case .publishTask(let d): return "task:\(d.request.token)"
+        case .scheduleTimer: return nil
+        case .publishResult(let reply, let body): return "result:\(reply.correlationId)@\(body["executionArn"]?.stringValue ?? "")"
+        case .publishEvent(_, let body):
+            return "event:\(body["status"]?.stringValue ?? "")@\(body["executionArn"]?.stringValue ?? "")"
+        }
+    }
+
+    /// The execution the effect belongs to.
+    public var executionArn: String {
+        switch self {
+        case .publishTask(let d): return d.executionArn
+        case .scheduleTimer(let execution, _, _): return execution
+        case .publishResult(_, let body), .publishEvent(_, let body): return body["executionArn"]?.stringValue ?? ""
+        }
+    }
+}

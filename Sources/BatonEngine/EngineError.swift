@@ -16,6 +16,10 @@ public struct EngineError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let taskDoesNotExist = Code(rawValue: "TaskDoesNotExist")
         public static let taskTimedOut = Code(rawValue: "TaskTimedOut")
         public static let payloadTooLarge = Code(rawValue: "PayloadTooLarge")
+        /// The store holds something this version of Baton cannot read.
+        public static let storeCorrupt = Code(rawValue: "StoreCorrupt")
+        /// The store cannot be opened or written.
+        public static let storeUnavailable = Code(rawValue: "StoreUnavailable")
     }
 
     public var code: Code

@@ -1,31 +1,140 @@
 import BatonCore
 import BatonLanguage
+import Foundation
 
-/// One fact the engine records before it acts on it: an execution started, an event was applied to it at
-/// a time, or a catalog document (a state machine, an activity, tags…) was written or deleted. Replaying
-/// the entries of an execution through the pure core rebuilds it exactly.
+/// One fact the engine records before it acts on it. Replaying an execution's `started` and `applied`
+/// entries, in order, through the pure core rebuilds it exactly, history included.
 public enum JournalEntry: Sendable {
-    case started(executionArn: String, stateMachine: String, name: String, input: JSON, seed: UInt64, at: Int64,
-                 replyTo: ReplyAddress?)
+    /// An execution started (with the definition it runs, so a later update of the machine doesn't change it).
+    case started(StartedExecution)
     case applied(executionArn: String, event: ExecutionEvent, at: Int64)
-    /// A catalog document written (kind: `stateMachine`, `activity`, `tags`, …; key: usually an ARN).
+    /// An execution ended: its final record, for reading it back without replaying it.
+    case ended(ExecutionRecord)
+    /// A message decided by this step that is not yet confirmed by the broker (key: `Effect.outboxKey`).
+    case outbox(key: String, executionArn: String)
+    /// The broker confirmed the message: it need not be published again after a crash.
+    case outboxDone(key: String)
+    /// A catalog document written (kind: `stateMachine`, `activity`, `tags`, …; key: usually a name or ARN).
     case catalogPut(kind: String, key: String, document: JSON)
     case catalogDelete(kind: String, key: String)
 }
 
-/// Where the engine records what it did, durably before the incoming message is acked. SQLite and
-/// PostgreSQL journals implement it; the in-memory one serves tests and a broker-only deployment.
-public protocol ExecutionJournal: Sendable {
-    func append(_ entries: [JournalEntry]) async throws
+/// What a `started` entry records.
+public struct StartedExecution: Sendable {
+    public var executionArn: String
+    public var stateMachine: String
+    public var stateMachineArn: String
+    public var definition: String
+    public var name: String
+    public var input: JSON
+    public var seed: UInt64
+    public var at: Int64
+    public var replyTo: ReplyAddress?
+    /// For a child started by `states:startExecution`: the parent's execution, task token and pattern.
+    public var parent: ParentReference?
+
+    public init(executionArn: String, stateMachine: String, stateMachineArn: String, definition: String, name: String,
+                input: JSON, seed: UInt64, at: Int64, replyTo: ReplyAddress?, parent: ParentReference?) {
+        self.executionArn = executionArn
+        self.stateMachine = stateMachine
+        self.stateMachineArn = stateMachineArn
+        self.definition = definition
+        self.name = name
+        self.input = input
+        self.seed = seed
+        self.at = at
+        self.replyTo = replyTo
+        self.parent = parent
+    }
 }
 
-/// A journal that keeps entries in memory (lost when the process ends).
-public actor InMemoryJournal: ExecutionJournal {
-    public private(set) var entries: [JournalEntry] = []
+/// The task of a parent execution that started a child (`arn:aws:states:::states:startExecution`).
+public struct ParentReference: Sendable, Hashable {
+    public var executionArn: String
+    public var token: String
+    /// The integration pattern's suffix: "" (request-response), ".sync", ".sync:2" or ".waitForTaskToken".
+    public var pattern: String
+
+    public init(executionArn: String, token: String, pattern: String) {
+        self.executionArn = executionArn
+        self.token = token
+        self.pattern = pattern
+    }
+}
+
+/// Where the engine records what it did. `record` takes entries synchronously, in the order of the calls
+/// (the orchestrator calls it without suspending, so the log's order is the order things happened), and
+/// the ticket completes once they are durable. SQLite and PostgreSQL stores implement it.
+public protocol ExecutionJournal: Sendable {
+    func record(_ entries: [JournalEntry]) -> JournalTicket
+}
+
+/// Completes when the entries it stands for are durable (or fails with the store's error).
+public final class JournalTicket: @unchecked Sendable {
+    // The lock guards `outcome` and `waiters`.
+    private let lock = NSLock()
+    private var outcome: Result<Void, any Error>?
+    private var waiters: [CheckedContinuation<Void, any Error>] = []
 
     public init() {}
 
-    public func append(_ entries: [JournalEntry]) async throws {
-        self.entries.append(contentsOf: entries)
+    /// A ticket that is already complete.
+    public static let done: JournalTicket = {
+        let t = JournalTicket()
+        t.complete(.success(()))
+        return t
+    }()
+
+    /// Completes the ticket and resumes whoever waits for it (only the first completion counts).
+    public func complete(_ result: Result<Void, any Error>) {
+        lock.lock()
+        guard outcome == nil else { lock.unlock(); return }
+        outcome = result
+        let resumed = waiters
+        waiters.removeAll()
+        lock.unlock()
+        for w in resumed { w.resume(with: result) }
+    }
+
+    /// Waits until the entries are durable.
+    public func wait() async throws {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
+            lock.lock()
+            if let outcome {
+                lock.unlock()
+                c.resume(with: outcome)
+            } else {
+                waiters.append(c)
+                lock.unlock()
+            }
+        }
+    }
+}
+
+/// A journal in memory: keeps the entries for tests (`retaining: true`), or nothing at all for a run
+/// without a store (executions then live only as long as the process).
+public final class InMemoryJournal: ExecutionJournal, @unchecked Sendable {
+    // The lock guards `stored`.
+    private let lock = NSLock()
+    private var stored: [JournalEntry] = []
+    private let retaining: Bool
+
+    public init(retaining: Bool = false) {
+        self.retaining = retaining
+    }
+
+    public func record(_ entries: [JournalEntry]) -> JournalTicket {
+        guard retaining else { return .done }
+        lock.lock()
+        stored.append(contentsOf: entries)
+        lock.unlock()
+        return .done
+    }
+
+    /// Everything recorded so far, in order.
+    public var entries: [JournalEntry] {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
     }
 }

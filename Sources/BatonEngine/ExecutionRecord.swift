@@ -15,6 +15,22 @@ public struct ExecutionRecord: Sendable {
     public var error: String?
     public var cause: String?
 
+    public init(executionArn: String, stateMachineArn: String, stateMachineName: String, name: String,
+                status: ExecutionStatus, startDate: Int64, stopDate: Int64? = nil, input: JSON, output: JSON? = nil,
+                error: String? = nil, cause: String? = nil) {
+        self.executionArn = executionArn
+        self.stateMachineArn = stateMachineArn
+        self.stateMachineName = stateMachineName
+        self.name = name
+        self.status = status
+        self.startDate = startDate
+        self.stopDate = stopDate
+        self.input = input
+        self.output = output
+        self.error = error
+        self.cause = cause
+    }
+
     /// The body of the execution status change event (EventBridge's detail shape).
     public func eventDetail() -> JSON {
         [

@@ -7,13 +7,13 @@ extension Orchestrator {
     /// Writes a catalog document (memory and journal).
     public func catalogPut(kind: String, key: String, document: JSON) async throws {
         catalog[kind, default: [:]][key] = document
-        try await journal.append([.catalogPut(kind: kind, key: key, document: document)])
+        try await journal.record([.catalogPut(kind: kind, key: key, document: document)]).wait()
     }
 
     /// Deletes a catalog document (memory and journal); deleting a missing one is not an error.
     public func catalogDelete(kind: String, key: String) async throws {
         catalog[kind]?[key] = nil
-        try await journal.append([.catalogDelete(kind: kind, key: key)])
+        try await journal.record([.catalogDelete(kind: kind, key: key)]).wait()
     }
 
     /// One catalog document, if present.

@@ -23,6 +23,8 @@ public actor Orchestrator {
     nonisolated public let routing: ResourceRouting
     var registry: StateMachineRegistry
     let journal: any ExecutionJournal
+    /// Where ended executions are read back from when memory no longer holds them (a durable store).
+    let archive: (any ExecutionArchive)?
     let clock: @Sendable () -> Int64
     let seeds: @Sendable () -> UInt64
 
@@ -64,14 +66,22 @@ public actor Orchestrator {
     var crossEvents: [(String, ExecutionEvent)] = []
     /// Journal entries of children started while absorbing a step, appended with the step's own entry.
     var pendingJournal: [JournalEntry] = []
+    /// Callers waiting in process for an execution to end (StartSyncExecution; Orchestrator+API.swift).
+    var endWaiters: [String: [EndWaiter]] = [:]
+    /// True while recovery replays the journal: children and cross events come from their own entries.
+    var isReplaying = false
+    /// Messages recovery found unconfirmed, until the transport takes them.
+    var recoveredEffects: [Effect] = []
 
     public init(configuration: EngineConfiguration = .init(), registry: StateMachineRegistry = .init(),
                 routing: ResourceRouting = .init(), journal: any ExecutionJournal = InMemoryJournal(),
+                archive: (any ExecutionArchive)? = nil,
                 clock: @escaping @Sendable () -> Int64, seeds: @escaping @Sendable () -> UInt64) {
         self.configuration = configuration
         self.registry = registry
         self.routing = routing
         self.journal = journal
+        self.archive = archive
         self.clock = clock
         self.seeds = seeds
     }
@@ -93,7 +103,23 @@ public actor Orchestrator {
                                         machine: machine, type: type, roleArn: roleArn ?? configuration.defaultRoleArn,
                                         creationDate: clock())
         registry.put(record)
+        _ = journal.record([.catalogPut(kind: "stateMachine", key: name, document: Self.catalogDocument(record))])
         return record
+    }
+
+    /// Registers a state machine and waits until the store holds it (the API answers only then).
+    @discardableResult
+    public func save(name: String, definition: String, type: String = "STANDARD",
+                     roleArn: String? = nil) async throws -> StateMachineRecord {
+        let record = try register(name: name, definition: definition, type: type, roleArn: roleArn)
+        try await journal.record([]).wait()
+        return record
+    }
+
+    /// How a state machine is kept in the catalog.
+    static func catalogDocument(_ r: StateMachineRecord) -> JSON {
+        ["name": .string(r.name), "definition": .string(r.definition), "type": .string(r.type),
+         "roleArn": .string(r.roleArn), "creationDate": .int(Int(r.creationDate))]
     }
 
     /// `register` with its outcome as a value.
@@ -139,6 +165,15 @@ public actor Orchestrator {
             throw EngineError(.invalidName, "Invalid Name: '\(name)'")
         }
         let arn = configuration.executionArn(machine: sm.name, name: name)
+        if executions[arn] == nil, request.name != nil, let archive,
+           let archived = try await archive.record(arn), executions[arn] == nil {
+            // A named execution memory no longer holds (ended long ago, or started before a restart).
+            guard archived.input == request.input else {
+                throw EngineError(.executionAlreadyExists, "Execution Already Exists: '\(arn)'")
+            }
+            let effects: [Effect] = request.replyTo.map { [.publishResult($0, body: archived.resultBody())] } ?? []
+            return (archived, archived.status == .running ? [] : effects)
+        }
         if var existing = executions[arn] {
             guard existing.record.input == request.input else {
                 throw EngineError(.executionAlreadyExists, "Execution Already Exists: '\(arn)'")
@@ -161,7 +196,7 @@ public actor Orchestrator {
         var execution = Execution(machine: sm.machine, info: info, limits: configuration.limits)
         let record = ExecutionRecord(executionArn: arn, stateMachineArn: sm.arn, stateMachineName: sm.name, name: name,
                                      status: .running, startDate: now, input: request.input)
-        let trace = Self.traceparent(&seedRandom)
+        let trace = Self.traceparent(seed: seed)
         arnByTokenPrefix[execution.tokenPrefix] = arn
         runningCount += 1
         let step = execution.start(now: now)
@@ -170,8 +205,9 @@ public actor Orchestrator {
         var effects: [Effect] = [.publishEvent(routingKey: "execution.RUNNING.\(sm.name)", body: record.eventDetail())]
         effects += settle(arn, step, now: now)
         let current = executions[arn]?.record ?? record
-        try await journalize([.started(executionArn: arn, stateMachine: sm.name, name: name, input: request.input,
-                                   seed: seed, at: now, replyTo: request.replyTo)])
+        try await journalize([.started(StartedExecution(executionArn: arn, stateMachine: sm.name, stateMachineArn: sm.arn, definition: sm.definition,
+                                                        name: name, input: request.input, seed: seed, at: now,
+                                                        replyTo: request.replyTo, parent: nil))], effects)
         return (current, effects)
     }
 
@@ -219,7 +255,7 @@ public actor Orchestrator {
         let step = live.execution.handle(event, now: now)
         executions[arn] = live
         let effects = settle(arn, step, now: now)
-        try await journalize([.applied(executionArn: arn, event: event, at: now)])
+        try await journalize([.applied(executionArn: arn, event: event, at: now)], effects)
         return effects
     }
 
@@ -232,7 +268,7 @@ public actor Orchestrator {
         let step = live.execution.handle(.timerFired(id: timer), now: now)
         executions[arn] = live
         let effects = settle(arn, step, now: now)
-        try await journalize([.applied(executionArn: arn, event: .timerFired(id: timer), at: now)])
+        try await journalize([.applied(executionArn: arn, event: .timerFired(id: timer), at: now)], effects)
         return effects
     }
 
@@ -247,7 +283,7 @@ public actor Orchestrator {
         let step = live.execution.handle(event, now: now)
         executions[arn] = live
         let effects = settle(arn, step, now: now)
-        try await journalize([.applied(executionArn: arn, event: event, at: now)])
+        try await journalize([.applied(executionArn: arn, event: event, at: now)], effects)
         return effects
     }
 
@@ -286,11 +322,22 @@ public actor Orchestrator {
 
     // MARK: Effects
 
-    /// Appends the entries of this call, with those of any child started meanwhile, to the journal.
-    func journalize(_ entries: [JournalEntry]) async throws {
-        let all = entries + pendingJournal
+    /// Records the entries of this call, those of other executions it changed, and the messages it decided
+    /// (the outbox), in one go and in order, then waits until they are durable.
+    func journalize(_ entries: [JournalEntry], _ effects: [Effect]) async throws {
+        var all = entries + pendingJournal
         pendingJournal.removeAll()
-        try await journal.append(all)
+        for effect in effects {
+            if let key = effect.outboxKey { all.append(.outbox(key: key, executionArn: effect.executionArn)) }
+        }
+        try await journal.record(all).wait()
+    }
+
+    /// The transport published these effects with confirms: they need not be published again after a crash.
+    /// Not waited for: losing this mark only means publishing them once more.
+    nonisolated public func published(_ effects: [Effect]) {
+        let done = effects.compactMap { $0.outboxKey.map { JournalEntry.outboxDone(key: $0) } }
+        if !done.isEmpty { _ = journal.record(done) }
     }
 
     /// Records what a step produced and turns its commands into effects.
@@ -304,7 +351,7 @@ public actor Orchestrator {
             case .publishTask(let request):
                 guard let route = routing.route(resource: request.resource, input: request.input) else {
                     if case .service(_, "states", "startExecution", let pattern) = request.resource {
-                        effects += startChild(parent: arn, request: request, pattern: pattern, now: now)
+                        if !isReplaying { effects += startChild(parent: arn, request: request, pattern: pattern, now: now) }
                     } else {
                         crossEvents.append((arn, .taskFailed(token: request.token, error: StatesError.Name.taskFailed,
                                                              cause: "The resource '\(request.resource.arn)' is not supported by Baton.")))
@@ -336,6 +383,8 @@ public actor Orchestrator {
                     effects.append(.publishResult(reply, body: live.record.resultBody()))
                 }
                 live.replyTo.removeAll()
+                notifyEnded(arn, live.record)
+                if !isReplaying { pendingJournal.append(.ended(live.record)) }
                 if let parent = live.parent, parent.pattern == .sync || parent.pattern == .sync2 {
                     crossEvents.append((parent.executionArn, Self.childOutcome(live.record, token: parent.token,
                                                                                sync2: parent.pattern == .sync2)))
@@ -408,10 +457,11 @@ public actor Orchestrator {
         runningCount += 1
         let step = execution.start(now: now)
         executions[arn] = LiveExecution(execution: execution, record: record, history: [], timers: [:], shapes: [:],
-                                        replyTo: [], traceparent: Self.traceparent(&seedRandom),
+                                        replyTo: [], traceparent: Self.traceparent(seed: seed),
                                         parent: ParentLink(executionArn: parent, token: request.token, pattern: pattern))
-        pendingJournal.append(.started(executionArn: arn, stateMachine: sm.name, name: name, input: input, seed: seed,
-                                       at: now, replyTo: nil))
+        pendingJournal.append(.started(StartedExecution(
+            executionArn: arn, stateMachine: sm.name, stateMachineArn: sm.arn, definition: sm.definition, name: name, input: input, seed: seed,
+            at: now, replyTo: nil, parent: ParentReference(executionArn: parent, token: request.token, pattern: pattern.rawValue))))
         if pattern == .requestResponse {
             crossEvents.append((parent, .taskSucceeded(token: request.token, output: [
                 "ExecutionArn": .string(arn), "StartDate": .string(Timestamps.format(now)),
@@ -459,7 +509,8 @@ public actor Orchestrator {
     }
 
     /// A W3C `traceparent` with a trace id and span id drawn from the execution's seed.
-    static func traceparent(_ random: inout DeterministicRandom) -> String {
+    static func traceparent(seed: UInt64) -> String {
+        var random = DeterministicRandom(seed: seed ^ 0x7472_6163_6570_6172)
         func hex(_ v: UInt64) -> String {
             let s = String(v, radix: 16)
             return String(repeating: "0", count: 16 - s.count) + s

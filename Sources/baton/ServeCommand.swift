@@ -3,6 +3,7 @@ import BatonAMQP
 import BatonBroker
 import BatonEngine
 import BatonLanguage
+import BatonStore
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -26,6 +27,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A folder of state machine definitions (*.json, *.asl.json); the file name is the state machine's name.")
     var definitions: String?
 
+    @Option(help: "The SQLite file that keeps executions durable (created on first use). Without it, executions live only in memory.")
+    var store: String?
+
+    @Option(name: .customLong("store-durability"), help: "full: fsync every commit (survives power loss); normal: survives any process crash, fsync at checkpoints.")
+    var storeDurability: String = "full"
+
     @Option(help: "The prefix of Baton's queues and exchanges.")
     var prefix: String = "baton"
 
@@ -44,6 +51,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
+    @OptionGroup(title: "Step Functions API")
+    var api: APIServeOptions
+
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             printError("baton serve: --log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -57,7 +67,9 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "baton")
         do {
             let service = try await makeService(logger: logger)
-            let group = ServiceGroup(configuration: .init(services: [.init(service: service)],
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: service)]
+            if let http = try api.makeService(broker: service.broker, logger: logger) { services.append(.init(service: http)) }
+            let group = ServiceGroup(configuration: .init(services: services,
                                                           gracefulShutdownSignals: [.sigterm, .sigint],
                                                           logger: logger))
             try await group.run()
@@ -84,9 +96,33 @@ struct ServeCommand: AsyncParsableCommand {
             }
             parsedTriggers.append(trigger)
         }
+        var sqlite: SQLiteStore?
+        if let store {
+            guard let durability = SQLiteStore.Durability(rawValue: storeDurability) else {
+                throw CLIError("--store-durability must be full or normal, not '\(storeDurability)'")
+            }
+            do {
+                sqlite = try SQLiteStore(path: store, durability: durability, logger: Logger(label: "baton.store"))
+            } catch {
+                throw CLIError(error.message)
+            }
+        } else {
+            logger.warning("no --store: executions live in memory only and are lost if this process stops")
+        }
         let orchestrator = Orchestrator(configuration: EngineConfiguration(region: region, account: account),
+                                        journal: sqlite ?? InMemoryJournal(), archive: sqlite,
                                         clock: { Int64((Date().timeIntervalSince1970 * 1000).rounded()) },
                                         seeds: { UInt64.random(in: .min ... .max) })
+        if let sqlite {
+            do {
+                let unconfirmed = try await orchestrator.recover()
+                let running = await orchestrator.running
+                logger.info("store opened", metadata: ["path": "\(sqlite.path)", "running": "\(running)",
+                                                       "unconfirmedMessages": "\(unconfirmed.count)"])
+            } catch {
+                throw CLIError("cannot recover from the store '\(sqlite.path)': \(error)")
+            }
+        }
         if let definitions {
             try await registerDefinitions(in: definitions, orchestrator: orchestrator, logger: logger)
         }

@@ -15,11 +15,14 @@ struct OrchestratorConcurrencyTests {
         """#
 
     /// A journal that takes a millisecond per write, as a durable one (SQLite, PostgreSQL) does.
-    actor SlowJournal: ExecutionJournal {
-        var count = 0
-        func append(_ entries: [JournalEntry]) async throws {
-            count += entries.count
-            try await Task.sleep(for: .milliseconds(1))
+    final class SlowJournal: ExecutionJournal, Sendable {
+        func record(_ entries: [JournalEntry]) -> JournalTicket {
+            let ticket = JournalTicket()
+            Task {
+                try? await Task.sleep(for: .milliseconds(1))
+                ticket.complete(.success(()))
+            }
+            return ticket
         }
     }
 

@@ -1,1 +1,0 @@
-// BatonHTTP: see the target's comment in Package.swift.

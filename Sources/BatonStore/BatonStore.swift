@@ -1,1 +1,0 @@
-// BatonStore: see the target's comment in Package.swift.

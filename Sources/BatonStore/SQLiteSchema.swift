@@ -1,0 +1,41 @@
+import GRDB
+
+/// The store's tables, created and changed by numbered migrations applied at start.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("1-executions-entries-outbox-catalog") { db in
+            // Definitions, each text once: executions keep the definition they started with.
+            try db.execute(sql: """
+                CREATE TABLE definitions (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+                CREATE TABLE executions (
+                    arn TEXT PRIMARY KEY,
+                    state_machine_arn TEXT NOT NULL,
+                    state_machine TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    start_ms INTEGER NOT NULL,
+                    stop_ms INTEGER,
+                    input TEXT NOT NULL,
+                    record TEXT
+                );
+                CREATE INDEX executions_by_status ON executions (status, start_ms);
+                CREATE INDEX executions_by_machine ON executions (state_machine_arn, start_ms);
+                -- Every started/applied entry in the order it happened: replaying them rebuilds an execution.
+                CREATE TABLE entries (
+                    id INTEGER PRIMARY KEY,
+                    arn TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    body TEXT NOT NULL
+                );
+                CREATE INDEX entries_by_execution ON entries (arn, id);
+                -- Messages decided but not yet confirmed by the broker: published again at start.
+                CREATE TABLE outbox (key TEXT PRIMARY KEY, arn TEXT NOT NULL);
+                -- State machines, activities, tags, versions…: documents by kind and key.
+                CREATE TABLE catalog (kind TEXT NOT NULL, key TEXT NOT NULL, document TEXT NOT NULL, PRIMARY KEY (kind, key));
+                """)
+        }
+        return m
+    }
+}
