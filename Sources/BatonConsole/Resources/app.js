@@ -2,7 +2,7 @@
 import {machinesPage, machinePage} from './machines.js';
 import {executionsPage, executionPage} from './executions.js';
 import {editorPage} from './editor.js';
-import {h, toast} from './util.js';
+import {h, fill, toast} from './util.js';
 
 const main = document.getElementById('main');
 let cleanups = [];
@@ -25,10 +25,10 @@ async function route() {
     else if (section === 'executions' && parts[1]) await executionPage(main, parts[1], fn => cleanups.push(fn));
     else if (section === 'executions') await executionsPage(main, params);
     else if (section === 'editor') await editorPage(main, parts[1]);
-    else main.replaceChildren(h('h1', {}, 'Not found'), h('p', {}, h('a', {href: '#/machines'}, 'State machines')));
+    else fill(main, h('h1', {}, 'Not found'), h('p', {}, h('a', {href: '#/machines'}, 'State machines')));
     document.title = `${main.querySelector('h1')?.textContent || 'Baton'} · Baton console`;
   } catch (e) {
-    main.replaceChildren(h('h1', {}, 'Something went wrong'), h('p', {class: 'diag', role: 'alert'}, e.message));
+    fill(main, h('h1', {}, 'Something went wrong'), h('p', {class: 'diag', role: 'alert'}, e.message));
     toast(e.message, 'error');
   }
 }

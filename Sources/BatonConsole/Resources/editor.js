@@ -4,7 +4,7 @@ import {call, defaultRoleArn, graph as fetchGraph} from './api.js';
 import {drawGraph} from './graph.js';
 import {TYPE_COLOURS, addState, connect, deleteState, locate, renameState, siblings, idOf} from './asl.js';
 import {startDialog} from './machines.js';
-import {h, toast, debounce} from './util.js';
+import {h, fill, toast, debounce} from './util.js';
 
 const NEW_MACHINE = {Comment: 'A new state machine', StartAt: 'Hello', States: {Hello: {Type: 'Pass', End: true}}};
 
@@ -38,7 +38,7 @@ export async function editorPage(main, arn) {
   const form = h('div', {class: 'form-grid', id: 'state-form'});
   const asl = h('textarea', {class: 'asl', id: 'asl', spellcheck: 'false', 'aria-label': 'Definition (Amazon States Language JSON)'});
   const aslError = h('p', {class: 'diag', id: 'asl-error', role: 'alert'});
-  main.replaceChildren(
+  fill(main, 
     h('div', {class: 'row'}, h('h1', {}, machineArn ? `Edit ${name}` : 'New state machine'), nameInput,
       h('label', {class: 'row'}, 'Query language',
         h('select', {id: 'query-language', onchange: e => { if (e.target.value === 'JSONata') def.QueryLanguage = 'JSONata'; else delete def.QueryLanguage; changed(); }},
@@ -89,7 +89,7 @@ export async function editorPage(main, arn) {
     const items = [];
     for (const n of layout?.nodes || []) for (const d of n.diagnostics || []) items.push([n, d]);
     for (const d of layout?.diagnostics || []) items.push([null, d]);
-    diagnostics.replaceChildren(...(items.length ? items.map(([n, d]) => h('li', {},
+    fill(diagnostics, ...(items.length ? items.map(([n, d]) => h('li', {},
       n ? h('a', {href: '#', onclick: e => { e.preventDefault(); selected = n.id; view.select(n.id); renderForm(); }}, n.name) : (d.location || '/'),
       ` ${d.code}: ${d.message}`)) : [h('li', {class: 'muted', style: 'color:var(--ok);list-style:none'}, 'No problems.')]));
   }
@@ -130,9 +130,10 @@ export async function editorPage(main, arn) {
     highlighted?.classList.add('drop-target');
   }
   const holder = view.holder;
-  holder.addEventListener('dragover', e => { e.preventDefault(); highlight(targetAt(e.clientX, e.clientY)); });
-  holder.addEventListener('dragleave', () => highlight(null));
-  holder.addEventListener('drop', e => {
+  const dropZone = view.box;
+  dropZone.addEventListener('dragover', e => { e.preventDefault(); highlight(targetAt(e.clientX, e.clientY)); });
+  dropZone.addEventListener('dragleave', () => highlight(null));
+  dropZone.addEventListener('drop', e => {
     e.preventDefault();
     highlight(null);
     const type = e.dataTransfer.getData('text/x-baton-state') || e.dataTransfer.getData('text/plain');
@@ -217,7 +218,7 @@ export async function editorPage(main, arn) {
   function renderForm() {
     const at = selected && locate(def, selected);
     if (!at) {
-      form.replaceChildren(h('strong', {}, 'State'), h('p', {class: 'muted'}, 'Select a state in the graph (click, or Tab to it and press Enter) to edit its fields.'));
+      fill(form, h('strong', {}, 'State'), h('p', {class: 'muted'}, 'Select a state in the graph (click, or Tab to it and press Enter) to edit its fields.'));
       return;
     }
     const s = at.state;
@@ -321,7 +322,7 @@ export async function editorPage(main, arn) {
       json('Catch', 'Catch', '[{"ErrorEquals": ["States.ALL"], "Next": "Handler"}]');
       rows.push(catchAdder(names));
     }
-    form.replaceChildren(...rows);
+    fill(form, ...rows);
 
     function ruleAdder(choices) {
       const sel = h('select', {id: 'rule-target', 'aria-label': 'Target of the new rule'}, choices.map(n => h('option', {value: n}, n)));

@@ -2,7 +2,7 @@
 import {call, listAll} from './api.js';
 import {drawGraph, legend} from './graph.js';
 import {deriveStates, statusMap, details} from './history.js';
-import {h, esc, fmtDate, fmtDuration, badge, toast, pretty, debounce, arnName} from './util.js';
+import {h, fill, esc, fmtDate, fmtDuration, badge, toast, pretty, debounce, arnName} from './util.js';
 
 const STATUS_FILTERS = ['', 'RUNNING', 'SUCCEEDED', 'FAILED', 'TIMED_OUT', 'ABORTED', 'PENDING_REDRIVE'];
 
@@ -20,7 +20,7 @@ export async function executionsPage(main, params) {
   const search = h('input', {type: 'search', id: 'filter-name', placeholder: 'Search by name', 'aria-label': 'Search by name', value: query});
   const count = h('span', {class: 'muted', 'aria-live': 'polite'});
   const tbody = h('tbody', {id: 'executions-body'});
-  main.replaceChildren(
+  fill(main, 
     h('h1', {}, 'Executions'),
     h('div', {class: 'row status-filter'}, machineSelect, statusSelect, search, count),
     h('div', {class: 'table-box'}, h('table', {}, h('thead', {}, h('tr', {},
@@ -56,7 +56,7 @@ export async function executionsPage(main, params) {
 
 /** One execution: its graph coloured by state status, state details, history; live while running. */
 export async function executionPage(main, arn, cleanup) {
-  main.replaceChildren(h('p', {class: 'muted'}, 'Loading…'));
+  fill(main, h('p', {class: 'muted'}, 'Loading…'));
   let execution = await call('DescribeExecution', {executionArn: arn});
   let machine;
   try { machine = await call('DescribeStateMachineForExecution', {executionArn: arn}); }
@@ -71,7 +71,7 @@ export async function executionPage(main, arn, cleanup) {
   const iterationBar = h('div', {class: 'row'});
   const side = h('div', {class: 'panel', id: 'state-panel', 'aria-live': 'polite'});
   const historyBody = h('tbody', {});
-  main.replaceChildren(header, summary,
+  fill(main, header, summary,
     h('div', {class: 'split'}, h('div', {}, legend(), iterationBar, graphBox), side),
     h('h2', {}, 'Events'),
     h('div', {class: 'table-box history'}, h('table', {id: 'history-table'}, h('thead', {}, h('tr', {},
@@ -83,12 +83,12 @@ export async function executionPage(main, arn, cleanup) {
   function renderHeader() {
     const running = execution.status === 'RUNNING';
     const redrivable = ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(execution.status);
-    header.replaceChildren(h('h1', {}, execution.name), h('span', {id: 'execution-status'}, badge(execution.status)),
+    fill(header, h('h1', {}, execution.name), h('span', {id: 'execution-status'}, badge(execution.status)),
       h('span', {class: 'spacer'}),
       h('a', {class: 'button', href: `#/machines/${encodeURIComponent(execution.stateMachineArn)}`}, arnName(execution.stateMachineArn)),
       h('button', {class: 'danger', id: 'stop-execution', disabled: !running, onclick: stop}, 'Stop'),
       h('button', {id: 'redrive-execution', disabled: !redrivable, onclick: redrive}, 'Redrive'));
-    summary.replaceChildren(
+    fill(summary, 
       h('dt', {}, 'Started'), h('dd', {}, fmtDate(execution.startDate)),
       h('dt', {}, 'Duration'), h('dd', {}, fmtDuration(execution.startDate, execution.stopDate)),
       execution.error ? [h('dt', {}, 'Error'), h('dd', {class: 'diag'}, `${execution.error}${execution.cause ? ': ' + execution.cause : ''}`)] : null);
@@ -97,17 +97,17 @@ export async function executionPage(main, arn, cleanup) {
   function renderSide() {
     const s = selected && derived.byName.get(selected);
     if (!selected) {
-      side.replaceChildren(h('h2', {}, 'Execution'), h('label', {}, 'Input'), h('pre', {}, pretty(execution.input)),
+      fill(side, h('h2', {}, 'Execution'), h('label', {}, 'Input'), h('pre', {}, pretty(execution.input)),
         execution.output !== undefined ? [h('label', {}, 'Output'), h('pre', {id: 'execution-output'}, pretty(execution.output))] : null,
         h('p', {class: 'muted'}, 'Choose a state in the graph (click, or Tab and Enter) to see its input, output and error.'));
       return;
     }
     if (!s) {
-      side.replaceChildren(h('h2', {}, selected), h('p', {}, badge('not reached')), h('p', {class: 'muted'}, 'This state was not reached.'));
+      fill(side, h('h2', {}, selected), h('p', {}, badge('not reached')), h('p', {class: 'muted'}, 'This state was not reached.'));
       return;
     }
     const last = s.visits[s.visits.length - 1];
-    side.replaceChildren(
+    fill(side, 
       h('h2', {}, selected), h('p', {id: 'state-status'}, h('span', {class: `badge state-${s.status}`}, s.status),
         s.visits.length > 1 ? h('span', {class: 'muted'}, `  ${s.visits.length} visits`) : null),
       s.visits.length > 1 ? h('label', {}, 'Visit', h('select', {onchange: e => showVisit(s.visits[+e.target.value])},
@@ -118,7 +118,7 @@ export async function executionPage(main, arn, cleanup) {
 
   function showVisit(v) {
     const box = side.querySelector('#visit');
-    box.replaceChildren(
+    fill(box, 
       h('label', {}, 'Input'), h('pre', {class: 'state-input'}, pretty(v.input)),
       v.output !== undefined ? [h('label', {}, 'Output'), h('pre', {class: 'state-output'}, pretty(v.output))] : null,
       v.error ? [h('label', {}, 'Error'), h('pre', {class: 'state-error'}, v.error)] : null,
@@ -127,12 +127,12 @@ export async function executionPage(main, arn, cleanup) {
   }
 
   function renderIterations() {
-    if (!derived.iterations.size) { iterationBar.replaceChildren(); return; }
-    iterationBar.replaceChildren(...[...derived.iterations].map(([name, set]) => {
+    if (!derived.iterations.size) { fill(iterationBar, ); return; }
+    fill(iterationBar, ...[...derived.iterations].map(([name, set]) => {
       const sel = h('select', {'aria-label': `Iterations of ${name}`, onchange: e => { iteration = e.target.value || null; recolour(); }},
         h('option', {value: ''}, `all ${set.size} iterations`),
         [...set].sort((a, b) => a - b).map(i => h('option', {value: `${name}#${i}`, selected: iteration === `${name}#${i}`}, `iteration ${i}`)));
-      return h('label', {class: 'row'}, `Map ${name}:`, sel);
+      return h('label', {class: 'row'}, `Iterations of ${name}:`, sel);
     }));
   }
 
@@ -166,8 +166,8 @@ export async function executionPage(main, arn, cleanup) {
     execution = await call('DescribeExecution', {executionArn: arn});
     events = await listAll('GetExecutionHistory', {executionArn: arn, includeExecutionData: true}, 'events', 25000);
     renderHeader();
-    renderIterations();
     recolour();
+    renderIterations();
     renderHistory();
     if (execution.status !== 'RUNNING') stopWatching();
   }

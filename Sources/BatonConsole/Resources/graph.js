@@ -1,7 +1,7 @@
 // Draws a state machine as the Swift layout lays it out (the same SVG as `baton graph`), and makes it
 // interactive: select a state by click or keyboard, colour states by status, zoom.
 import {graph as fetchGraph} from './api.js';
-import {h} from './util.js';
+import {h, fill} from './util.js';
 
 /** The statuses an execution gives a state, with their legend colours. */
 export const STATUSES = [
@@ -30,7 +30,7 @@ export async function drawGraph(container, definition, {onSelect, layout: given}
     zoomLabel);
   const holder = h('div', {class: 'graph-holder'});
   box.append(tools, holder);
-  container.replaceChildren(box);
+  fill(container, box);
 
   const view = {layout: null, svg: null, box, holder, selected: null, statuses: new Map(), byId: new Map()};
 

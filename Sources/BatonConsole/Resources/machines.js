@@ -1,18 +1,18 @@
 // State machines: the list, and one machine with its graph, definition, versions and executions.
 import {call, listAll} from './api.js';
 import {drawGraph} from './graph.js';
-import {h, fmtDate, badge, toast, arnName} from './util.js';
+import {h, fill, fmtDate, badge, toast, arnName} from './util.js';
 
 /** The list of state machines. */
 export async function machinesPage(main) {
-  main.replaceChildren(h('h1', {}, 'State machines'), h('p', {class: 'muted'}, 'Loading…'));
+  fill(main, h('h1', {}, 'State machines'), h('p', {class: 'muted'}, 'Loading…'));
   const machines = await listAll('ListStateMachines', {}, 'stateMachines');
   const rows = machines.map(m => h('tr', {},
     h('td', {}, h('a', {href: `#/machines/${encodeURIComponent(m.stateMachineArn)}`}, m.name)),
     h('td', {}, m.type || 'STANDARD'),
     h('td', {}, fmtDate(m.creationDate)),
     h('td', {}, h('a', {href: `#/executions?machine=${encodeURIComponent(m.stateMachineArn)}`}, 'executions'))));
-  main.replaceChildren(
+  fill(main, 
     h('div', {class: 'row'}, h('h1', {}, `State machines (${machines.length})`), h('span', {class: 'spacer'}),
       h('a', {class: 'button primary', href: '#/editor'}, 'Create state machine')),
     machines.length
@@ -51,13 +51,13 @@ export function startDialog(stateMachineArn) {
 
 /** One state machine: graph and definition side by side, versions, recent executions. */
 export async function machinePage(main, arn) {
-  main.replaceChildren(h('p', {class: 'muted'}, 'Loading…'));
+  fill(main, h('p', {class: 'muted'}, 'Loading…'));
   const m = await call('DescribeStateMachine', {stateMachineArn: arn});
   const definitionBox = h('pre', {id: 'definition', tabindex: '0', 'aria-label': 'Definition', style: 'max-height:calc(100vh - 240px)'}, prettyDef(m.definition));
   const graphBox = h('div', {id: 'machine-graph'});
   const versions = h('div', {}, h('p', {class: 'muted'}, 'Loading versions…'));
   const executions = h('div', {}, h('p', {class: 'muted'}, 'Loading executions…'));
-  main.replaceChildren(
+  fill(main, 
     h('div', {class: 'row'},
       h('h1', {}, m.name), m.status ? h('span', {class: `badge ${m.status === 'ACTIVE' ? 'SUCCEEDED' : 'ABORTED'}`}, m.status) : null,
       h('span', {class: 'spacer'}),
@@ -72,15 +72,15 @@ export async function machinePage(main, arn) {
   window.__batonReady = performance.now();
   call('ListStateMachineVersions', {stateMachineArn: arn}).then(r => {
     const list = r.stateMachineVersions || [];
-    versions.replaceChildren(list.length
+    fill(versions, list.length
       ? h('table', {}, h('tbody', {}, list.map(v => h('tr', {},
           h('td', {}, h('a', {href: `#/machines/${encodeURIComponent(v.stateMachineVersionArn)}`}, `Version ${arnName(v.stateMachineVersionArn)}`)),
           h('td', {}, fmtDate(v.creationDate))))))
       : h('p', {class: 'muted'}, 'No published versions.'));
-  }).catch(e => versions.replaceChildren(h('p', {class: 'muted'}, `Versions unavailable (${e.type || e.message}).`)));
+  }).catch(e => fill(versions, h('p', {class: 'muted'}, `Versions unavailable (${e.type || e.message}).`)));
   call('ListExecutions', {stateMachineArn: arn, maxResults: 20}).then(r => {
     const list = r.executions || [];
-    executions.replaceChildren(list.length
+    fill(executions, list.length
       ? h('table', {}, h('tbody', {}, list.map(x => h('tr', {},
           h('td', {}, h('a', {href: `#/executions/${encodeURIComponent(x.executionArn)}`}, x.name)),
           h('td', {}, badge(x.status)), h('td', {}, fmtDate(x.startDate))))))
