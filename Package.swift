@@ -66,7 +66,7 @@ let package = Package(
         .target(name: "BatonGraph", dependencies: ["BatonLanguage"], swiftSettings: swiftSettings),
         // The web console's files (HTML, CSS, JavaScript modules), embedded in the binary.
         .target(name: "BatonConsole",
-                resources: ["index.html", "console.css", "app.js", "api.js", "util.js", "graph.js", "history.js", "machines.js", "executions.js", "editor.js", "asl.js"].map { .embedInCode("Resources/" + $0) },
+                resources: ["index.html", "console.css", "app.js", "api.js", "util.js", "graph.js", "history.js", "machines.js", "executions.js", "editor.js", "asl.js", "sigv4.js"].map { .embedInCode("Resources/" + $0) },
                 swiftSettings: swiftSettings),
         // The AWS Step Functions API (JSON 1.0 protocol, SigV4) and the console, over HTTP (Hummingbird).
         .target(

@@ -36,5 +36,6 @@ public enum ConsoleAssets {
         "executions.js": PackageResources.executions_js,
         "editor.js": PackageResources.editor_js,
         "asl.js": PackageResources.asl_js,
+        "sigv4.js": PackageResources.sigv4_js,
     ]
 }

@@ -11,12 +11,16 @@ import Hummingbird
 //   POST /console/api/graph        -> body: a definition -> the Swift layout as JSON (+ the SVG), as `baton graph`
 //   GET  /console/api/watch?executionArn=ARN
 //                                  -> server-sent events: `change` {status, lastEventId} whenever the execution moves,
-//                                     until it ends or the browser goes away
+//                                     until it ends or the browser goes away. Only for loopback callers and only
+//                                     when the API takes unsigned calls (an EventSource can't sign): otherwise 403,
+//                                     and the console polls the API with signed calls instead.
 // Anything else -> nil (the server answers 404).
 
 /// The console's routes: its files, the graph layout and live updates of an execution.
 public struct ConsoleRoutes: Sendable {
     let api: StepFunctionsAPI?
+    /// True when the API requires SigV4 (`--auth-keys`).
+    let signedCallsOnly: Bool
     let pollInterval: Duration
     /// The longest a watch stream stays open.
     let maxWatch: Duration
@@ -26,8 +30,11 @@ public struct ConsoleRoutes: Sendable {
     static let maxDefinitionBytes = 1_048_576
 
     /// Routes over `api` (nil serves the files and the graph only); a watch looks for changes every `pollInterval`.
-    public init(api: StepFunctionsAPI?, pollInterval: Duration = .milliseconds(200), maxWatch: Duration = .seconds(3600)) {
+    /// With `signedCallsOnly` (the API requires SigV4) the watch stream is refused and the console polls instead.
+    public init(api: StepFunctionsAPI?, signedCallsOnly: Bool = false, pollInterval: Duration = .milliseconds(200),
+                maxWatch: Duration = .seconds(3600)) {
         self.api = api
+        self.signedCallsOnly = signedCallsOnly
         self.pollInterval = pollInterval
         self.maxWatch = maxWatch
     }
@@ -43,7 +50,13 @@ public struct ConsoleRoutes: Sendable {
         switch request.method {
         case .get, .head:
             if path == "/" || path == "/console" { return Self.redirect("/console/") }
-            if path == "/console/api/watch" { return watch(request) }
+            if path == "/console/api/watch" {
+                guard !signedCallsOnly, APIResponder.isLoopback(context.remoteAddress) else {
+                    return Self.json(.forbidden, ["code": "AccessDeniedException",
+                                                  "message": "the watch stream serves unsigned loopback callers only; poll the API"])
+                }
+                return watch(request)
+            }
             guard path.hasPrefix("/console/") else { return nil }
             let name = String(path.dropFirst("/console/".count))
             guard var asset = ConsoleAssets.file(name) else { return nil }

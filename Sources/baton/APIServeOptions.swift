@@ -43,7 +43,7 @@ struct APIServeOptions: ParsableArguments {
                                    activities: BrokerActivitySource(poller: ActivityPoller(connection: broker.connection)),
                                    configuration: configuration)
         return APIService(server: APIServer(api: api, configuration: configuration, logger: Logger(label: "baton.api"),
-                                            fallback: ConsoleRoutes(api: api).fallback))
+                                            fallback: ConsoleRoutes(api: api, signedCallsOnly: keys != nil).fallback))
     }
 
     static func isLoopback(_ host: String) -> Bool {

@@ -6,6 +6,8 @@ usage: console_test.py BASE_URL [--screenshots DIR] [--only NAME]
 Prints one line per check and last `N passed, M failed`; exits 1 when any failed.
 """
 import argparse
+import hashlib
+import hmac
 import json
 import os
 import sys
@@ -57,7 +59,9 @@ class API:
 
 
 class Suite:
-    def __init__(self, base, shots):
+    def __init__(self, base, shots, signed=None, key=None):
+        self.signed = signed
+        self.key = key
         self.base = base.rstrip("/")
         self.console = self.base + "/console/"
         self.api = API(self.base)
@@ -337,16 +341,62 @@ class Suite:
         self.check("search by name filters the list", True)
 
 
+def sigv4(key, secret, region, host, target, body, amz_date):
+    """The Authorization header AWS's SDKs compute (independently of the console's JavaScript)."""
+    date = amz_date[:8]
+    headers = {"content-type": "application/x-amz-json-1.0", "host": host, "x-amz-date": amz_date, "x-amz-target": target}
+    names = sorted(headers)
+    canonical = "\n".join(["POST", "/", "", "".join(f"{n}:{headers[n]}\n" for n in names), ";".join(names),
+                           hashlib.sha256(body.encode()).hexdigest()])
+    scope = f"{date}/{region}/states/aws4_request"
+    to_sign = f"AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{hashlib.sha256(canonical.encode()).hexdigest()}"
+    k = ("AWS4" + secret).encode()
+    for part in (date, region, "states", "aws4_request"):
+        k = hmac.new(k, part.encode(), hashlib.sha256).digest()
+    sig = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
+    return f"AWS4-HMAC-SHA256 Credential={key}/{scope}, SignedHeaders={';'.join(names)}, Signature={sig}"
+
+
+def test_signed(suite):
+    """With --auth-keys the console asks for an access key and signs its calls with SigV4."""
+    if not suite.signed:
+        return
+    b = suite.b
+    key, secret = suite.key.split(":", 1)
+    b.get("about:blank")
+    b.get(suite.signed + "/console/#/machines")
+    b.wait("document.querySelector('dialog[aria-label=\"Sign in\"]')", what="the sign-in dialog")
+    suite.check("a server with --auth-keys asks the console to sign in", True)
+    b.type("#sign-key", key)
+    b.type("#sign-secret", secret)
+    b.click("dialog button.primary")
+    b.wait("document.querySelector('main h1') && document.querySelector('main h1').textContent.startsWith('State machines (')",
+           what="the machines page, signed")
+    suite.check("signed calls are accepted", True)
+    body = '{"maxResults":1}'
+    js = b.js_async("""const done = arguments[arguments.length - 1];
+        import('/console/sigv4.js').then(m => done(m.signHeaders({host: 'example:1', headers: {'Content-Type': 'application/x-amz-json-1.0',
+          'X-Amz-Target': 'AWSStepFunctions.ListStateMachines'}, body: arguments[0], accessKey: 'AKID', secret: 'S3CR3T',
+          region: 'eu-west-1', now: new Date('2026-01-02T03:04:05Z')})));""", body)
+    want = sigv4("AKID", "S3CR3T", "eu-west-1", "example:1", "AWSStepFunctions.ListStateMachines", body, "20260102T030405Z")
+    suite.check("the console's SigV4 matches the reference", js.get("Authorization") == want, f"{js} vs {want}")
+    watch = b.js_async("const done = arguments[arguments.length - 1]; fetch('/console/api/watch?executionArn=x').then(r => done(r.status));")
+    suite.check("the unsigned watch stream is refused when calls must be signed", watch == 403, watch)
+
+
 def main():
     p = argparse.ArgumentParser()
     p.add_argument("base")
     p.add_argument("--screenshots")
     p.add_argument("--only")
+    p.add_argument("--signed", help="a server with --auth-keys")
+    p.add_argument("--key", help="its ACCESS_KEY:SECRET")
     args = p.parse_args()
-    suite = Suite(args.base, args.screenshots)
+    suite = Suite(args.base, args.screenshots, args.signed, args.key)
+    Suite.test_signed = test_signed
     suite.b = Browser().start()
     try:
-        for name in ["test_editor_build_save_run", "test_invalid_transition", "test_first_paint"]:
+        for name in ["test_editor_build_save_run", "test_invalid_transition", "test_signed", "test_first_paint"]:
             if args.only and args.only not in name:
                 continue
             try:

@@ -30,6 +30,11 @@ mkdir -p "$work/definitions"
 "$baton" serve --amqp-url "$url" --http-port "$http_port" --definitions "$work/definitions" --log-level warning \
   > "$work/serve.log" 2>&1 &
 pids+=($!)
+# A second server on the same broker that requires signed calls (--auth-keys), for the sign-in test.
+printf 'console-key console-secret\n' > "$work/keys"
+"$baton" serve --amqp-url "$url" --http-port "$((http_port + 1))" --prefix baton-signed --auth-keys "$work/keys" \
+  --definitions "$work/definitions" --log-level warning > "$work/serve-signed.log" 2>&1 &
+pids+=($!)
 "$baton" worker --queue my-function --amqp-url "$url" --concurrency 4 -- cat > "$work/worker.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do
@@ -37,7 +42,8 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 status=0
-python3 scripts/console-test/console_test.py "http://127.0.0.1:$http_port" "$@" || status=$?
+python3 scripts/console-test/console_test.py "http://127.0.0.1:$http_port" \
+  --signed "http://127.0.0.1:$((http_port + 1))" --key console-key:console-secret "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   echo "--- baton serve log (last 30 lines)"; tail -n 30 "$work/serve.log"
 fi

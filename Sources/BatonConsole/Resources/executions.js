@@ -1,5 +1,5 @@
 // Executions: the list (status filter, name search) and one execution, live, coloured by what happened.
-import {call, listAll} from './api.js';
+import {call, listAll, credentials} from './api.js';
 import {drawGraph, legend} from './graph.js';
 import {deriveStates, statusMap, details} from './history.js';
 import {h, fill, esc, fmtDate, fmtDuration, badge, toast, pretty, debounce, arnName} from './util.js';
@@ -181,7 +181,7 @@ export async function executionPage(main, arn, cleanup) {
   };
   function watch() {
     if (execution.status !== 'RUNNING' || source || timer) return;
-    if (window.EventSource) {
+    if (window.EventSource && !credentials()) {
       source = new EventSource(`/console/api/watch?executionArn=${encodeURIComponent(arn)}`);
       source.addEventListener('change', kick);
       source.onerror = () => { source?.close(); source = null; if (execution.status === 'RUNNING') timer = setInterval(kick, 1000); };
