@@ -214,6 +214,9 @@ extension Execution {
         if let run = join.map {
             if run.distributed { emit(.mapRunSucceeded, .none, frame: join.owner) }
             emit(.mapStateSucceeded, .none, frame: join.owner)
+        } else {
+            // As the AWS API conformance harness and the reference interpreter have it (GetExecutionHistory).
+            emit(.parallelStateSucceeded, .none, frame: join.owner)
         }
         do throws(StatesError) {
             try completeState(join.owner, state, result: results, selector: true)

@@ -80,6 +80,13 @@ extension StepFunctionsAPI {
             throw APIError("InvalidExecutionInput", "Invalid State Machine Execution Input: 'the input is larger than \(Self.maxPayload) bytes'")
         }
         let json = try Self.parseJSON(text, error: "InvalidExecutionInput", what: "Invalid State Machine Execution Input")
+        if let executionName {
+            // A name is idempotent only while its execution runs (with the same input); once it ended, it is taken.
+            let arn = orchestrator.configuration.executionArn(machine: record.name, name: executionName)
+            if let existing = try await orchestrator.executionDetails(arn), existing.record.status != .running {
+                throw APIError("ExecutionAlreadyExists", "Execution Already Exists: '\(arn)'")
+            }
+        }
         return (record, Orchestrator.StartRequest(stateMachine: record.name, name: executionName, input: json))
     }
 
