@@ -341,6 +341,68 @@ class Suite:
         self.check("search by name filters the list", True)
 
 
+def test_stop_redrive_and_failures(suite):
+    """Stop and Redrive from the execution page; failed, caught and retried colours."""
+    b, api = suite.b, suite.api
+    stamp = int(time.time())
+    role = "arn:aws:iam::123456789012:role/x"
+    waiter = api("CreateStateMachine", {"name": f"waiter-{stamp}", "roleArn": role, "definition": json.dumps(
+        {"StartAt": "Pause", "States": {"Pause": {"Type": "Wait", "Seconds": 30, "Next": "Done"}, "Done": {"Type": "Succeed"}}})})
+    run = api("StartExecution", {"stateMachineArn": waiter["stateMachineArn"], "input": "{}"})
+    b.get("about:blank")
+    b.get(suite.console + "#/executions/" + urllib.request.quote(run["executionArn"], safe=""))
+    b.wait("document.querySelector('g.node[data-name=\"Pause\"]')?.classList.contains('s-running')", what="Pause running")
+    suite.check("a waiting state is coloured running", True)
+    b.click("#stop-execution")
+    b.wait("document.querySelector('#execution-status')?.textContent === 'ABORTED'", what="ABORTED")
+    aborted = b.js("return [...document.querySelector('g.node[data-name=\"Pause\"]').classList].filter(c => c.startsWith('s-')).join()")
+    suite.check("Stop aborts the execution and its state is coloured aborted", aborted == "s-aborted", aborted)
+    enabled = b.js("return !document.querySelector('#redrive-execution').disabled && document.querySelector('#stop-execution').disabled")
+    suite.check("an aborted execution offers Redrive, not Stop", enabled)
+    b.click("#redrive-execution")
+    status = b.wait("['RUNNING', 'FAILED', 'ABORTED'].includes(document.querySelector('#execution-status')?.textContent) && "
+                    "document.querySelector('#redrive-execution').disabled && document.querySelector('#execution-status').textContent",
+                    what="redriven")
+    suite.check("Redrive runs it again", status == "RUNNING", status)
+    api("StopExecution", {"executionArn": run["executionArn"]})
+
+    flaky = api("CreateStateMachine", {"name": f"flaky-{stamp}", "roleArn": role, "definition": json.dumps({
+        "StartAt": "Call", "States": {
+            "Call": {"Type": "Task", "Resource": "arn:aws:lambda:us-east-1:123456789012:function:always-fails",
+                     "Retry": [{"ErrorEquals": ["States.ALL"], "IntervalSeconds": 1, "MaxAttempts": 1}],
+                     "Catch": [{"ErrorEquals": ["States.ALL"], "Next": "Handle"}], "Next": "Done"},
+            "Handle": {"Type": "Pass", "Next": "Give up"},
+            "Give up": {"Type": "Fail", "Error": "Gave.Up", "Cause": "the call failed twice"},
+            "Done": {"Type": "Succeed"}}})})
+    run = api("StartExecution", {"stateMachineArn": flaky["stateMachineArn"], "input": "{}"})
+    b.get("about:blank")
+    b.get(suite.console + "#/executions/" + urllib.request.quote(run["executionArn"], safe=""))
+    b.wait("document.querySelector('#execution-status')?.textContent === 'FAILED'", timeout=30, what="FAILED")
+    classes = b.js("""return Object.fromEntries([...document.querySelectorAll('#execution-graph g.node')]
+        .map(g => [g.dataset.name, [...g.classList].filter(c => c.startsWith('s-')).join(' ')]))""")
+    want = {"Call": "s-caught", "Handle": "s-succeeded", "Give up": "s-failed", "Done": "s-not-reached"}
+    suite.check("caught, failed and not reached are coloured", all(classes.get(k) == v for k, v in want.items()), classes)
+    suite.select_state_exec("Call")
+    panel = b.js("return document.querySelector('#state-panel').textContent")
+    suite.check("a caught state shows its error and its failed attempts", "Error" in panel and "2 failed attempts" in panel, panel[:400])
+    suite.check("the execution's error shows in the header", "Gave.Up" in b.js("return document.querySelector('main').textContent"))
+
+    # Retried (failed, then succeeded) and running-with-a-failure, on synthetic histories.
+    result = b.js_async("""const done = arguments[arguments.length - 1];
+        import('/console/history.js').then(m => {
+          const ev = (id, prev, type, details) => ({id, previousEventId: prev, type, timestamp: id, ...details});
+          const entered = name => ({stateEnteredEventDetails: {name, input: '{}'}});
+          const exited = name => ({stateExitedEventDetails: {name, output: '{}'}});
+          const fail = {taskFailedEventDetails: {error: 'E', cause: 'c'}};
+          const h = [ev(1, 0, 'ExecutionStarted', {}), ev(2, 1, 'TaskStateEntered', entered('T')), ev(3, 2, 'TaskScheduled', {}),
+            ev(4, 3, 'TaskFailed', fail), ev(5, 4, 'TaskScheduled', {}), ev(6, 5, 'TaskSucceeded', {}), ev(7, 6, 'TaskStateExited', exited('T')),
+            ev(8, 7, 'TaskStateEntered', entered('U')), ev(9, 8, 'TaskScheduled', {}), ev(10, 9, 'TaskFailed', fail)];
+          done(Object.fromEntries(m.statusMap(m.deriveStates(h, 'RUNNING'))));
+        });""")
+    suite.check("a task that failed then succeeded is retried; one waiting to retry is retried too",
+                result == {"T": "retried", "U": "retried"}, result)
+
+
 def sigv4(key, secret, region, host, target, body, amz_date):
     """The Authorization header AWS's SDKs compute (independently of the console's JavaScript)."""
     date = amz_date[:8]
@@ -394,9 +456,11 @@ def main():
     args = p.parse_args()
     suite = Suite(args.base, args.screenshots, args.signed, args.key)
     Suite.test_signed = test_signed
+    Suite.test_stop_redrive_and_failures = test_stop_redrive_and_failures
     suite.b = Browser().start()
     try:
-        for name in ["test_editor_build_save_run", "test_invalid_transition", "test_signed", "test_first_paint"]:
+        for name in ["test_editor_build_save_run", "test_invalid_transition", "test_stop_redrive_and_failures",
+                     "test_signed", "test_first_paint"]:
             if args.only and args.only not in name:
                 continue
             try:

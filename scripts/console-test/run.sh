@@ -37,6 +37,8 @@ printf 'console-key console-secret\n' > "$work/keys"
 pids+=($!)
 "$baton" worker --queue my-function --amqp-url "$url" --concurrency 4 -- cat > "$work/worker.log" 2>&1 &
 pids+=($!)
+"$baton" worker --queue always-fails --amqp-url "$url" -- false > "$work/worker-fails.log" 2>&1 &
+pids+=($!)
 for _ in $(seq 1 100); do
   curl -sf "http://127.0.0.1:$http_port/console/" >/dev/null && break
   sleep 0.2

@@ -80,17 +80,22 @@ export async function executionPage(main, arn, cleanup) {
   const view = await drawGraph(graphBox, machine.definition, {onSelect: n => { selected = n.name; renderSide(); }});
   let derived = {byName: new Map(), iterations: new Map()};
 
+  // The header is built once and updated in place: live updates never take the focus from its buttons.
+  const statusBadge = h('span', {class: 'badge'});
+  const stopButton = h('button', {class: 'danger', id: 'stop-execution', onclick: () => stop()}, 'Stop');
+  const redriveButton = h('button', {id: 'redrive-execution', onclick: () => redrive()}, 'Redrive');
+  fill(header, h('h1', {}, execution.name), h('span', {id: 'execution-status'}, statusBadge), h('span', {class: 'spacer'}),
+    h('a', {class: 'button', href: `#/machines/${encodeURIComponent(execution.stateMachineArn)}`}, arnName(execution.stateMachineArn)),
+    stopButton, redriveButton);
   function renderHeader() {
-    const running = execution.status === 'RUNNING';
-    const redrivable = ['FAILED', 'TIMED_OUT', 'ABORTED'].includes(execution.status);
-    fill(header, h('h1', {}, execution.name), h('span', {id: 'execution-status'}, badge(execution.status)),
-      h('span', {class: 'spacer'}),
-      h('a', {class: 'button', href: `#/machines/${encodeURIComponent(execution.stateMachineArn)}`}, arnName(execution.stateMachineArn)),
-      h('button', {class: 'danger', id: 'stop-execution', disabled: !running, onclick: stop}, 'Stop'),
-      h('button', {id: 'redrive-execution', disabled: !redrivable, onclick: redrive}, 'Redrive'));
-    fill(summary, 
+    statusBadge.className = `badge ${execution.status}`;
+    statusBadge.textContent = execution.status;
+    stopButton.disabled = execution.status !== 'RUNNING';
+    redriveButton.disabled = !['FAILED', 'TIMED_OUT', 'ABORTED'].includes(execution.status);
+    fill(summary,
       h('dt', {}, 'Started'), h('dd', {}, fmtDate(execution.startDate)),
       h('dt', {}, 'Duration'), h('dd', {}, fmtDuration(execution.startDate, execution.stopDate)),
+      execution.redriveCount ? [h('dt', {}, 'Redriven'), h('dd', {}, `${execution.redriveCount} time(s)`)] : null,
       execution.error ? [h('dt', {}, 'Error'), h('dd', {class: 'diag'}, `${execution.error}${execution.cause ? ': ' + execution.cause : ''}`)] : null);
   }
 
