@@ -56,6 +56,17 @@ extension Point {
 
 /// Rough text metrics for the sans-serif 12 px the renderers use (no font files needed).
 enum TextMetrics {
+    /// The size at which to measure a 13 px bold name (bold runs about a tenth wider).
+    static let boldName = 14.3
+
+    /// The text, cut and ended with "…" when wider than `width` pixels at `size`.
+    static func fit(_ text: String, size: Double, width: Double) -> String {
+        if Self.width(text, size: size) <= width { return text }
+        var cut = Substring(text)
+        while !cut.isEmpty && Self.width(String(cut) + "…", size: size) > width { cut = cut.dropLast() }
+        return String(cut) + "…"
+    }
+
     /// The width of one line of text at `size` pixels.
     static func width(_ text: String, size: Double = 12) -> Double {
         var units = 0.0

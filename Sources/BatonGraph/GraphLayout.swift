@@ -108,7 +108,7 @@ public struct GraphLayout: Sendable {
         switch node.kind {
         case .start, .end: return LayeredLayout.Size(width: 64, height: 28)
         default:
-            let text = max(TextMetrics.width(node.name, size: 13), TextMetrics.width(node.detail ?? "", size: 11))
+            let text = max(TextMetrics.width(node.name, size: TextMetrics.boldName), TextMetrics.width(node.detail ?? "", size: 11))
             return LayeredLayout.Size(width: min(max(text + 30, 130), 260), height: 50)
         }
     }

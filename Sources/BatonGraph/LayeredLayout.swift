@@ -6,7 +6,8 @@
 /// 3. the order within each rank by barycenter sweeps down and up, keeping the order with fewest crossings;
 /// 4. x coordinates by repeated sweeps, each rank placed as close as its order and spacing allow to the
 ///    mean of its neighbours (an isotonic regression, solved exactly by pool-adjacent-violators);
-/// 5. each edge a polyline through its virtual nodes, clipped to the borders of its two nodes.
+/// 5. each edge a polyline through its virtual nodes (each a vertical segment as tall as its rank), clipped
+///    to the borders of its two nodes.
 struct LayeredLayout {
     /// An edge between two node indices, with the size of its label if it has one.
     struct Edge {
@@ -206,9 +207,11 @@ struct LayeredLayout {
 
         // 5. Coordinates. y: ranks stacked; x: sweeps towards the neighbours' mean.
         var y = Array(repeating: 0.0, count: total)
+        var rankHeight = Array(repeating: 0.0, count: rankCount)
         var top = 0.0
         for r in 0..<rankCount {
             let height = layers[r].map { vSize[$0].height }.max() ?? 0
+            rankHeight[r] = height
             for v in layers[r] { y[v] = top + height / 2 }
             top += height + halfRankGap
         }
@@ -300,7 +303,12 @@ struct LayeredLayout {
                 }
                 continue
             }
-            var middle = chains[i].map { Point(x: x[$0], y: y[$0]) }
+            // A virtual node spans its rank's height, so the edge bends only between ranks, never beside a node.
+            var middle = chains[i].flatMap { d -> [Point] in
+                let half = rankHeight[vRank[d]] / 2
+                return half < 1 ? [Point(x: x[d], y: y[d])]
+                    : [Point(x: x[d], y: y[d] - half), Point(x: x[d], y: y[d] + half)]
+            }
             if isBack[i] { middle.reverse() }
             let from = result.centers[e.from], to = result.centers[e.to]
             let first = middle.first ?? to, last = middle.last ?? from

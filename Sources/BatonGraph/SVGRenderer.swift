@@ -124,9 +124,8 @@ public enum SVGRenderer {
         case .start, .end:
             s += "<text class=\"name\" x=\"\(cx)\" y=\"\(number(r.y + r.height / 2 + 4))\" text-anchor=\"middle\">\(escape(node.name))</text>"
         default:
-            let maxChars = Int((r.width - 16) / 7.2)
             s += "<text class=\"type\" x=\"\(cx)\" y=\"\(number(r.y + 14))\" text-anchor=\"middle\">\(escape(node.kind == .missing ? "missing" : node.kind.rawValue))</text>"
-            s += "<text class=\"name\" x=\"\(cx)\" y=\"\(number(r.y + 30))\" text-anchor=\"middle\">\(escape(GraphLabel.shorten(node.name, to: max(maxChars, 12))))</text>"
+            s += "<text class=\"name\" x=\"\(cx)\" y=\"\(number(r.y + 30))\" text-anchor=\"middle\">\(escape(TextMetrics.fit(node.name, size: TextMetrics.boldName, width: r.width - 12)))</text>"
             if let detail = node.detail {
                 s += "<text class=\"detail\" x=\"\(cx)\" y=\"\(number(r.y + 43))\" text-anchor=\"middle\">\(escape(detail))</text>"
             }
