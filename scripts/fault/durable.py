@@ -181,6 +181,7 @@ class Run:
         self.success_keys = {(r["exec"], r["state"], r["attempt"]) for r in records
                              if r.get("ev") == "answered" and r.get("kind") == "succeeded"}
         redelivered = sum(1 for r in records if r.get("ev") == "recv" and r.get("redelivered"))
+        again = sum(c - 1 for c in deliveries.values() if c > 1)
         answered_twice = sum(c - 1 for c in answers.values() if c > 1)
 
         # Waits: T3 seen at least $.wait s after T2 was answered.
@@ -210,8 +211,9 @@ class Run:
         rep.figure("kills", kills)
         rep.figure("task attempts expected", self.expected_attempts())
         rep.figure("task attempts answered (worker side, distinct)", len(answers))
-        rep.figure("tasks delivered again (redelivered)", redelivered)
-        rep.figure("answers sent twice (redelivered after being answered)", answered_twice)
+        rep.figure("task messages a worker took twice (same token)", again)
+        rep.figure("task deliveries flagged redelivered", redelivered)
+        rep.figure("task attempts answered twice (the second answer must be ignored)", answered_twice)
         rep.figure("results received twice", results_twice)
         rep.figure("SUCCEEDED events received twice", events_twice)
         rep.figure("timers fired by the sweep", swept)

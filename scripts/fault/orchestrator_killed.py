@@ -9,14 +9,16 @@ history; the worker-side count agrees).
 The run (durable.py): OK_EXECUTIONS (default 200) executions of T1 → T2 → Wait (2–14 s) → T3 → T4 → T5,
 every 4th failing T3 once (a Retry timer), OK_WORKERS (2) Python workers taking OK_TASK_MS (30) ms a task.
 OK_KILLS (default 10) kills, at random moments between 5 % and 90 % of the task attempts answered
-(FAULT_SEED makes them repeatable); each time serve is started again after OK_DOWN (0.5) s with the same
---store. Until `baton serve --help` shows --store, the test prints "SKIPPED: baton serve has no --store"
-and exits 0. OK_NO_STORE=1 runs it without a store, to see it fail (the in-memory orchestrator loses
-every execution in flight at a kill).
+(FAULT_SEED makes them repeatable); each time serve stays dead a random OK_DOWN (default 0.2-3) seconds,
+so some timers come due while it is down, and is started again with the same --store.
+Until `baton serve --help` shows --store, the test prints "SKIPPED: baton serve has no --store" and exits 0.
+OK_NO_STORE=1 runs it without a store, to see it fail (the in-memory orchestrator loses every execution in
+flight at a kill).
 Port 5821, node fault-orchkill. FAULT_KEEP=1 keeps the work folder.
 """
 import argparse
 import os
+import random
 import sys
 import time
 
@@ -38,7 +40,9 @@ def main():
         return 0
     s = F.seed()
     kills_n = F.env_int("OK_KILLS", 10)
-    down = F.env_float("OK_DOWN", 0.5)
+    down_spec = os.environ.get("OK_DOWN") or "0.2-3"  # seconds serve stays dead: a number or a range LOW-HIGH
+    low, _, high = down_spec.partition("-")
+    down_range = (float(low), float(high or low))
     run = durable.Run("orchestrator_killed", PORT, NODE, "OK")
     F.log(f"orchestrator_killed: {run.n} executions × 5 tasks, {kills_n} kills of baton serve, seed {s}")
     kills = 0
@@ -59,12 +63,13 @@ def main():
             run.serve.kill9()
             kills += 1
             answered = run.answered()
+            down = random.uniform(*down_range)
             time.sleep(down)
             t = time.monotonic()
             run.serve.start()
             recoveries.append(time.monotonic() - t)
             F.log(f"kill #{kills}: kill -9 baton serve pid {pid} at {answered}/{run.expected_attempts()} answered "
-                  f"attempts ({waiting} in a Wait, {retrying} waiting for a retry); restarted as pid "
+                  f"attempts ({waiting} in a Wait, {retrying} waiting for a retry); dead {down:.1f} s, restarted as pid "
                   f"{run.serve.pid}, consuming after {recoveries[-1]:.1f} s")
         run.rep.figure("Waits pending at the kills (sum)", waiting_total)
         run.rep.figure("restart to consuming s (median, max)",
