@@ -30,6 +30,7 @@ public struct APIServer: Sendable {
     public typealias Fallback = @Sendable (Request, APIRequestContext) async throws -> Response?
 
     let responder: APIResponder
+    let api: StepFunctionsAPI
     let configuration: APIConfiguration
     let logger: Logger
     let onRunning: @Sendable (Int) async -> Void
@@ -40,6 +41,7 @@ public struct APIServer: Sendable {
         let verifier = configuration.authKeys.map {
             SigV4Verifier(keys: $0, region: api.region, maxSkewSeconds: configuration.signatureSkewSeconds)
         }
+        self.api = api
         responder = APIResponder(api: api, verifier: verifier, maxBytes: configuration.maxRequestBytes,
                                  fallback: fallback, logger: logger)
         self.configuration = configuration
@@ -60,7 +62,17 @@ public struct APIServer: Sendable {
                 await onRunning(port)
             },
             logger: logger)
-        try await app.run()
+        let api = self.api
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await api.runEffects { error in logger.error("effects not published", metadata: ["error": "\(error)"]) }
+            }
+            group.addTask { try await app.run() }
+            // The server returns on graceful shutdown (or fails): then the pump flushes what is queued and stops.
+            try await group.next()
+            group.cancelAll()
+            try await group.waitForAll()
+        }
     }
 }
 

@@ -16,6 +16,7 @@ import Foundation
 public final class StepFunctionsAPI: Sendable {
     public let orchestrator: Orchestrator
     let effects: any EffectSink
+    let pump: EffectPump
     let activities: (any ActivityTaskSource)?
     let configuration: APIConfiguration
     let clock: @Sendable () -> Int64
@@ -33,6 +34,7 @@ public final class StepFunctionsAPI: Sendable {
                 clock: @escaping @Sendable () -> Int64 = { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }) {
         self.orchestrator = orchestrator
         self.effects = effects
+        self.pump = EffectPump(sink: effects)
         self.activities = activities
         self.configuration = configuration
         self.clock = clock
@@ -101,14 +103,20 @@ public final class StepFunctionsAPI: Sendable {
         }
     }
 
-    /// Hands effects to the transport; a failure there is Baton's (500), the action itself was recorded.
+    /// Hands effects to the transport: to the pump while `runEffects` runs, else directly (a failure there is
+    /// Baton's, 503; the action itself was recorded).
     func perform(_ list: [Effect]) async throws {
-        guard !list.isEmpty else { return }
+        guard !list.isEmpty, !pump.submit(list) else { return }
         do {
             try await effects.perform(list)
         } catch {
             throw APIError("ServiceUnavailable", "the broker did not take the messages: \(error)", status: 503)
         }
+    }
+
+    /// Publishes the effects of actions in batches, off the request path, until cancelled (the server runs it).
+    public func runEffects(onError: @escaping @Sendable (any Error) -> Void) async {
+        await pump.run(onError: onError)
     }
 
     /// Parses JSON text given in a request member (input, output, definition …).

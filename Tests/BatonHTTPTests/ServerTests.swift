@@ -1,6 +1,9 @@
 import BatonEngine
 import BatonLanguage
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 @testable import BatonHTTP
 
