@@ -41,7 +41,6 @@ public enum SVGRenderer {
         .baton-graph .frame text{font-size:10px;fill:#6b7785}
         .baton-graph .badge rect{fill:#fff8e1;stroke:#b86e00}
         .baton-graph .badge text{font-size:10px;fill:#7a4a00}
-        .baton-graph .invalid .box{stroke:#d32f2f;stroke-width:3}
         .baton-graph .diag circle{fill:#d32f2f}
         .baton-graph .diag text{font-size:12px;font-weight:700;fill:#fff}
         .baton-graph .missing .box{stroke-dasharray:5 3}
@@ -52,7 +51,7 @@ public enum SVGRenderer {
             let c = colours(kind)
             css += ".baton-graph .t-\(kind.rawValue) .box{fill:\(c.fill);stroke:\(c.stroke)}\n"
         }
-        return css
+        return css + ".baton-graph .node.invalid .box{stroke:#d32f2f;stroke-width:3}\n"
     }
 
     /// The whole drawing.

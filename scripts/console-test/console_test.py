@@ -242,6 +242,12 @@ class Suite:
         b.wait("window.__batonReady", what="the machine page")
         time.sleep(0.2)
         self.shot("graph.png")
+        b.click("#publish-version")
+        b.wait("[...document.querySelectorAll('main a')].some(a => a.textContent === 'Version 1')", what="version 1 listed")
+        self.check("Publish version lists version 1", True)
+        b.click("a.version-link")
+        b.wait("location.hash.endsWith('%3A1') && window.__batonReady && document.querySelector('#machine-graph svg')", what="the version's page")
+        self.check("a version opens with its graph", b.js("return document.querySelectorAll('#machine-graph g.node').length") > 5)
         self.machine_arn = arn
 
     def select_state_exec(self, name):

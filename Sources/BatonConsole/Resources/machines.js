@@ -62,6 +62,7 @@ export async function machinePage(main, arn) {
       h('h1', {}, m.name), m.status ? h('span', {class: `badge ${m.status === 'ACTIVE' ? 'SUCCEEDED' : 'ABORTED'}`}, m.status) : null,
       h('span', {class: 'spacer'}),
       h('a', {class: 'button', href: `#/editor/${encodeURIComponent(arn)}`}, 'Edit'),
+      h('button', {id: 'publish-version', onclick: publish}, 'Publish version'),
       h('button', {class: 'primary', id: 'start-execution', onclick: () => startDialog(arn)}, 'Start execution')),
     h('dl', {class: 'kv'}, h('dt', {}, 'ARN'), h('dd', {}, m.stateMachineArn), h('dt', {}, 'Type'), h('dd', {}, m.type || 'STANDARD'),
       h('dt', {}, 'Created'), h('dd', {}, fmtDate(m.creationDate)),
@@ -70,14 +71,22 @@ export async function machinePage(main, arn) {
     h('div', {class: 'split'}, h('div', {}, h('h2', {}, 'Recent executions'), executions), h('div', {}, h('h2', {}, 'Versions'), versions)));
   await drawGraph(graphBox, m.definition);
   window.__batonReady = performance.now();
-  call('ListStateMachineVersions', {stateMachineArn: arn}).then(r => {
+  async function publish() {
+    try {
+      const r = await call('PublishStateMachineVersion', {stateMachineArn: arn});
+      toast(`Published version ${arnName(r.stateMachineVersionArn)}`);
+      loadVersions();
+    } catch (e) { toast(e.message, 'error'); }
+  }
+  const loadVersions = () => call('ListStateMachineVersions', {stateMachineArn: arn}).then(r => {
     const list = r.stateMachineVersions || [];
     fill(versions, list.length
       ? h('table', {}, h('tbody', {}, list.map(v => h('tr', {},
-          h('td', {}, h('a', {href: `#/machines/${encodeURIComponent(v.stateMachineVersionArn)}`}, `Version ${arnName(v.stateMachineVersionArn)}`)),
+          h('td', {}, h('a', {class: 'version-link', href: `#/machines/${encodeURIComponent(v.stateMachineVersionArn)}`}, `Version ${arnName(v.stateMachineVersionArn)}`)),
           h('td', {}, fmtDate(v.creationDate))))))
       : h('p', {class: 'muted'}, 'No published versions.'));
   }).catch(e => fill(versions, h('p', {class: 'muted'}, `Versions unavailable (${e.type || e.message}).`)));
+  loadVersions();
   call('ListExecutions', {stateMachineArn: arn, maxResults: 20}).then(r => {
     const list = r.executions || [];
     fill(executions, list.length
