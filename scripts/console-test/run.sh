@@ -4,13 +4,13 @@
 #
 #   scripts/console-test/run.sh [--screenshots DIR] [--only NAME]
 #
-# Environment: BATON (default .build/debug/baton), CONSOLE_AMQP_PORT (5791), CONSOLE_HTTP_PORT (8091).
+# Environment: BATON (default .build/debug/baton), CONSOLE_AMQP_PORT (5795), CONSOLE_HTTP_PORT (8095; the signed server takes the next port).
 # Needs Debian's chromium and chromium-driver (scripts/install-deps.sh installs them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 baton=${BATON:-.build/debug/baton}
-amqp_port=${CONSOLE_AMQP_PORT:-5791}
-http_port=${CONSOLE_HTTP_PORT:-8091}
+amqp_port=${CONSOLE_AMQP_PORT:-5795}
+http_port=${CONSOLE_HTTP_PORT:-8095}
 node=console$amqp_port
 work=$(mktemp -d)
 pids=()
