@@ -15,9 +15,10 @@ public enum GraphFormat: String, Sendable, CaseIterable {
 
 /// One call from definition text to a drawing: read leniently, lay out, render.
 public enum GraphRenderer {
-    /// The definition drawn in `format`; `title` names the SVG and DOT graph.
-    public static func render(definitionText text: String, format: GraphFormat, title: String? = nil) throws(GraphError) -> String {
-        let graph = try StateGraph(definitionText: text)
+    /// The definition drawn in `format`; `title` names the SVG and DOT graph; `options` are the validator's.
+    public static func render(definitionText text: String, format: GraphFormat, title: String? = nil,
+                              options: ValidationOptions = .init()) throws(GraphError) -> String {
+        let graph = try StateGraph(definitionText: text, options: options)
         return render(graph, format: format, title: title)
     }
 

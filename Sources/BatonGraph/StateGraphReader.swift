@@ -7,26 +7,26 @@ extension StateGraph {
     public static let endID = "#end"
 
     /// Reads definition text leniently, so that drafts and invalid definitions still draw, and attaches
-    /// the validator's diagnostics to the states they are located in.
-    public init(definitionText text: String) throws(GraphError) {
+    /// the validator's diagnostics (checked with `options`) to the states they are located in.
+    public init(definitionText text: String, options: ValidationOptions = .init()) throws(GraphError) {
         let json: JSON
         do {
             json = try JSONParser.parse(text)
         } catch {
             throw GraphError(.invalidJSON, "not JSON: \(error)")
         }
-        try self.init(definition: json)
+        try self.init(definition: json, options: options)
     }
 
     /// Reads a definition already parsed as JSON (see `init(definitionText:)`).
-    public init(definition json: JSON, diagnostics: [Diagnostic]? = nil) throws(GraphError) {
+    public init(definition json: JSON, diagnostics: [Diagnostic]? = nil, options: ValidationOptions = .init()) throws(GraphError) {
         guard case .object(let object) = json, case .object? = object["States"] else {
             throw GraphError(.notAStateMachine, "not a state machine: no \"States\" object")
         }
         let found: [Diagnostic]
         if let diagnostics {
             found = diagnostics
-        } else if case .failure(let invalid) = DefinitionParser.parse(json: json) {
+        } else if case .failure(let invalid) = DefinitionParser.parse(json: json, options: options) {
             found = invalid.diagnostics
         } else {
             found = []

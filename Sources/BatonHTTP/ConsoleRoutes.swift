@@ -83,7 +83,9 @@ public struct ConsoleRoutes: Sendable {
             return Self.json(.contentTooLarge, ["code": "TooLarge", "message": "the definition is larger than 1 MB"])
         }
         do {
-            return Self.json(.ok, text: try GraphRenderer.render(definitionText: text, format: .json))
+            // The API's own validation options: the editor shows what Create/UpdateStateMachine would say.
+            let options = api?.configuration.validation(.standard) ?? ValidationOptions()
+            return Self.json(.ok, text: try GraphRenderer.render(definitionText: text, format: .json, options: options))
         } catch {
             return Self.json(.badRequest, ["code": .string(error.code.rawValue), "message": .string(error.message)])
         }

@@ -35,7 +35,7 @@ struct GraphCommand: ParsableCommand {
             let title = URL(fileURLWithPath: definition).deletingPathExtension().lastPathComponent
             let drawing: String
             do {
-                drawing = try GraphRenderer.render(definitionText: text, format: chosen, title: title)
+                drawing = try GraphRenderer.render(definitionText: text, format: chosen, title: title, options: .baton())
             } catch {
                 throw CLIError("\(definition): \(error.message)")
             }
