@@ -85,13 +85,36 @@ export async function editorPage(main, arn) {
     } catch (e) { aslError.textContent = `Not applied: ${e.message}`; }
   }, 300));
 
-  function renderDiagnostics() {
-    const items = [];
-    for (const n of layout?.nodes || []) for (const d of n.diagnostics || []) items.push([n, d]);
-    for (const d of layout?.diagnostics || []) items.push([null, d]);
-    fill(diagnostics, ...(items.length ? items.map(([n, d]) => h('li', {},
-      n ? h('a', {href: '#', onclick: e => { e.preventDefault(); selected = n.id; view.select(n.id); renderForm(); }}, n.name) : (d.location || '/'),
-      ` ${d.code}: ${d.message}`)) : [h('li', {class: 'muted', style: 'color:var(--ok);list-style:none'}, 'No problems.')]));
+  // Diagnostics come from ValidateStateMachineDefinition, as the API will judge the definition on Save;
+  // each is put on the state its location points into (the graph's own diagnostics when the call fails).
+  let validation = 0;
+  async function renderDiagnostics() {
+    const mine = ++validation;
+    let items;
+    try {
+      const r = await call('ValidateStateMachineDefinition', {definition: JSON.stringify(def), type: 'STANDARD'});
+      items = (r.diagnostics || []).map(d => ({...d, node: nodeAt(d.location)}));
+    } catch {
+      items = [];
+      for (const n of layout?.nodes || []) for (const d of n.diagnostics || []) items.push({...d, node: n});
+      for (const d of layout?.diagnostics || []) items.push({...d, node: null});
+    }
+    if (mine !== validation) return;
+    for (const g of view.svg?.querySelectorAll('g.node') || []) g.classList.remove('invalid');
+    for (const d of items) if (d.node) view.svg?.querySelector(`g.node[data-id="${CSS.escape(d.node.id)}"]`)?.classList.add('invalid');
+    fill(diagnostics, items.length ? items.map(d => h('li', {class: d.severity === 'WARNING' ? 'muted' : null},
+      d.node ? h('a', {href: '#', onclick: e => { e.preventDefault(); selected = d.node.id; view.select(d.node.id); renderForm(); }}, d.node.name) : (d.location || '/'),
+      ` ${d.code}: ${d.message}`)) : [h('li', {class: 'muted', style: 'color:var(--ok);list-style:none'}, 'No problems.')]);
+  }
+  /** The deepest state whose pointer the location starts with. */
+  function nodeAt(location) {
+    if (!location) return null;
+    let best = null;
+    for (const n of layout?.nodes || []) {
+      if (n.type === 'Start' || n.type === 'End' || n.type === 'Missing') continue;
+      if ((location === n.id || location.startsWith(n.id + '/') || location.startsWith(n.id + '[')) && (!best || n.id.length > best.id.length)) best = n;
+    }
+    return best;
   }
 
   // ---- palette drops and transitions drawn on the graph ----
