@@ -230,6 +230,12 @@ class Suite:
         iterations = b.js("return [...document.querySelectorAll('select[aria-label=\"Iterations of Map\"] option')].map(o => o.textContent)")
         self.check("Map iterations are browsable", iterations == ["all 3 iterations", "iteration 0", "iteration 1", "iteration 2"], iterations)
         self.select_state_exec("Task 2")
+        marked = b.js("return [...document.querySelectorAll('#history-table tr.selected')].map(r => r.children[2].textContent)")
+        self.check("the chosen state's events stand out in the history", len(marked) >= 3 and set(marked) == {"Task 2"}, marked)
+        b.js("document.querySelector('#execution-graph g.node[data-name=\"Hello\"]').focus()")
+        b.keys("\ue015")  # arrow down: the next state in layout order
+        focused = b.js("return document.activeElement.dataset.name")
+        self.check("arrow keys walk the graph's states", focused == "Choice", focused)
         output = b.js("return document.querySelector('#state-panel .state-output')?.textContent || ''")
         self.check("a state's output shows on click", '"Payload"' in output and '"StatusCode": 200' in output, output[:300])
         b.js("const s = document.querySelector('select[aria-label=\"Iterations of Map\"]'); s.value = 'Map#1'; s.dispatchEvent(new Event('change'));")

@@ -100,6 +100,7 @@ export async function executionPage(main, arn, cleanup) {
   }
 
   function renderSide() {
+    markRows();
     const s = selected && derived.byName.get(selected);
     if (!selected) {
       fill(side, h('h2', {}, 'Execution'), h('label', {}, 'Input'), h('pre', {}, pretty(execution.input)),
@@ -146,6 +147,10 @@ export async function executionPage(main, arn, cleanup) {
     view.setStatuses(statusMap(derived));
     renderSide();
   }
+  /** The history rows of the selected state stand out. */
+  function markRows() {
+    for (const tr of historyBody.children) tr.classList.toggle('selected', !!selected && tr.dataset.state === selected);
+  }
 
   function renderHistory() {
     historyBody.innerHTML = events.map(e => {
@@ -156,6 +161,7 @@ export async function executionPage(main, arn, cleanup) {
       return `<tr data-state="${esc(d.name || '')}" tabindex="0"><td>${e.id}</td><td>${esc(e.type)}</td><td>${esc(d.name || '')}</td>` +
         `<td>${esc(fmtDate(e.timestamp))}</td><td><pre>${esc(text.length > 400 ? text.slice(0, 400) + '…' : text)}</pre></td></tr>`;
     }).join('');
+    markRows();
   }
   historyBody.addEventListener('click', e => pickRow(e.target.closest('tr')));
   historyBody.addEventListener('keydown', e => { if (e.key === 'Enter') pickRow(e.target.closest('tr')); });

@@ -53,6 +53,7 @@ export async function drawGraph(container, definition, {onSelect, layout: given}
     view.byId = new Map(layout.nodes.map(n => [n.id, n]));
     holder.innerHTML = layout.svg;
     view.svg = holder.querySelector('svg');
+    view.svg.setAttribute('role', 'group');
     view.svg.setAttribute('aria-label', `State machine graph with ${layout.nodes.filter(n => !['Start', 'End'].includes(n.type)).length} states`);
     setZoom(zoom);
     paint();
@@ -85,6 +86,16 @@ export async function drawGraph(container, definition, {onSelect, layout: given}
   });
   holder.addEventListener('keydown', e => {
     const g = e.target.closest?.('g.node');
+    if (g && ['ArrowDown', 'ArrowRight', 'ArrowUp', 'ArrowLeft'].includes(e.key)) {
+      // Arrows walk the states in layout order, so a 200-state graph needn't be tabbed through.
+      const all = [...view.svg.querySelectorAll('g.node[tabindex]')].sort((a, b) => {
+        const ra = view.byId.get(a.dataset.id)?.rect, rb = view.byId.get(b.dataset.id)?.rect;
+        return (ra?.y ?? 0) - (rb?.y ?? 0) || (ra?.x ?? 0) - (rb?.x ?? 0);
+      });
+      const i = all.indexOf(g) + (e.key === 'ArrowDown' || e.key === 'ArrowRight' ? 1 : -1);
+      if (all[i]) { e.preventDefault(); all[i].focus(); }
+      return;
+    }
     if (!g || (e.key !== 'Enter' && e.key !== ' ')) return;
     e.preventDefault();
     const n = view.byId.get(g.dataset.id);
