@@ -415,6 +415,37 @@ def test_stop_redrive_and_failures(suite):
                 result == {"T": "retried", "U": "retried"}, result)
 
 
+def test_asl_operations(suite):
+    """The editor's operations on ASL: insert into an edge, rename, connect, delete (asl.js, in the browser)."""
+    b = suite.b
+    b.get("about:blank")
+    b.get(suite.console + "#/machines")
+    b.wait("document.querySelector('main h1')")
+    r = b.js_async("""const done = arguments[arguments.length - 1];
+        import('/console/asl.js').then(m => {
+          const def = {StartAt: 'A', States: {A: {Type: 'Pass', Next: 'B'}, B: {Type: 'Choice', Choices: [{Variable: '$.x', IsPresent: true, Next: 'C'}], Default: 'A'},
+                       C: {Type: 'Succeed'}}};
+          const out = {};
+          out.inserted = m.addState(def, 'Wait', {edge: {from: '/States/A', to: '/States/B'}});
+          out.afterInsert = [def.States.A.Next, def.States.Wait.Next];
+          out.renamed = m.renameState(def, '/States/B', 'Decide');
+          out.afterRename = [def.States.Wait.Next, def.States.Decide.Default, Object.keys(def.States).join()];
+          out.connected = m.connect(def, '/States/Decide', '/States/Wait');
+          out.rules = def.States.Decide.Choices.map(c => c.Next);
+          out.deleted = m.deleteState(def, '/States/C');
+          out.afterDelete = [def.States.Decide.Choices.map(c => c.Next).join(), 'C' in def.States];
+          const nested = {StartAt: 'P', States: {P: {Type: 'Parallel', End: true, Branches: [{StartAt: 'X', States: {X: {Type: 'Pass', End: true}}}]}}};
+          out.nested = m.addState(nested, 'Task', {after: '/States/P/Branches[0]/States/X', scopeId: '/States/P/Branches[0]'});
+          out.nestedNext = nested.States.P.Branches[0].States.X.Next;
+          done(out);
+        });""")
+    want = {"inserted": "/States/Wait", "afterInsert": ["Wait", "B"], "renamed": "/States/Decide",
+            "afterRename": ["Decide", "A", "A,Decide,C,Wait"], "connected": True, "rules": ["C", "Wait"],
+            "deleted": True, "afterDelete": ["Wait", False], "nested": "/States/P/Branches[0]/States/Task", "nestedNext": "Task"}
+    for k, v in want.items():
+        suite.check(f"asl.js {k}", r.get(k) == v, f"{r.get(k)!r} != {v!r}")
+
+
 def sigv4(key, secret, region, host, target, body, amz_date):
     """The Authorization header AWS's SDKs compute (independently of the console's JavaScript)."""
     date = amz_date[:8]
@@ -469,9 +500,10 @@ def main():
     suite = Suite(args.base, args.screenshots, args.signed, args.key)
     Suite.test_signed = test_signed
     Suite.test_stop_redrive_and_failures = test_stop_redrive_and_failures
+    Suite.test_asl_operations = test_asl_operations
     suite.b = Browser().start()
     try:
-        for name in ["test_editor_build_save_run", "test_invalid_transition", "test_stop_redrive_and_failures",
+        for name in ["test_editor_build_save_run", "test_invalid_transition", "test_asl_operations", "test_stop_redrive_and_failures",
                      "test_signed", "test_first_paint"]:
             if args.only and args.only not in name:
                 continue
