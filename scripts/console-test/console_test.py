@@ -195,6 +195,15 @@ class Suite:
         b.js("const t = document.querySelector('#asl'); t.value = arguments[0]; t.dispatchEvent(new Event('input'));",
              json.dumps(stored, indent=2))
         b.wait("!document.querySelector('g.node[data-name=\"Extra\"]')", what="Extra removed")
+        # A change in a form, saved again: UpdateStateMachine.
+        self.select_state("Hello")
+        b.type("#field-Comment", "greets\ue004")
+        self.settle()
+        b.click("#save")
+        b.wait("document.querySelector('#save-state').textContent === 'saved'", what="saved again")
+        updated = json.loads(self.api("DescribeStateMachine", {"stateMachineArn": arn})["definition"])
+        self.check("Save again updates the stored definition", updated["States"]["Hello"].get("Comment") == "greets",
+                   updated["States"]["Hello"])
 
         # Start with an input; the execution page follows it live until it finishes.
         b.click("#start")
