@@ -1,4 +1,5 @@
 import ArgumentParser
+import BatonCore
 import BatonHTTP
 import BatonLanguage
 import Foundation
@@ -36,13 +37,33 @@ struct EndpointOptions: ParsableArguments {
 func callEndpoint(_ client: StepFunctionsClient, command: String, action: String, _ body: JSON) async throws {
     do {
         let answer = try await client.call(action, body)
-        printOut(answer.serialized(pretty: true))
+        printOut(readableDates(answer).serialized(pretty: true))
     } catch let f as StepFunctionsClient.Failure {
         printError("baton \(command): \(f.type): \(f.message)")
         throw ExitCode(1)
     } catch let e as URLError {
         printError("baton \(command): cannot reach \(client.endpoint.absoluteString): \(e.localizedDescription)")
         throw ExitCode(2)
+    }
+}
+
+/// The API's timestamps (epoch seconds) as ISO 8601 text, as the AWS CLI prints them.
+func readableDates(_ json: JSON) -> JSON {
+    switch json {
+    case .object(let o):
+        var out = JSONObject()
+        for (k, v) in o {
+            if k.hasSuffix("Date") || k == "timestamp", let seconds = v.doubleValue {
+                out[k] = .string(Timestamps.format(Int64((seconds * 1000).rounded())))
+            } else {
+                out[k] = readableDates(v)
+            }
+        }
+        return .object(out)
+    case .array(let a):
+        return .array(a.map(readableDates))
+    default:
+        return json
     }
 }
 
@@ -54,21 +75,49 @@ enum RemoteExecutions {
                                ["executionArn": .string(executionArn)])
     }
 
-    static func list(_ client: StepFunctionsClient, stateMachineArn: String, status: String?, maxResults: Int?,
-                     nextToken: String?) async throws {
-        var body: JSONObject = ["stateMachineArn": .string(stateMachineArn)]
+    /// ListExecutions of a machine given by name or ARN (a name is looked up with ListStateMachines), all pages
+    /// up to `maxItems`.
+    static func list(_ client: StepFunctionsClient, stateMachine: String?, status: String?, maxItems: Int) async throws {
+        guard let stateMachine else {
+            throw CLIError("list-executions --endpoint needs --state-machine NAME or ARN (the API lists one machine's executions)")
+        }
+        var arn = stateMachine
+        if !stateMachine.hasPrefix("arn:") {
+            let machines = try await pages(client, "ListStateMachines", [:], key: "stateMachines", max: .max)
+            guard let found = machines.first(where: { $0["name"]?.stringValue == stateMachine })?["stateMachineArn"]?.stringValue else {
+                throw CLIError("StateMachineDoesNotExist: no state machine named '\(stateMachine)'", exitCode: 1)
+            }
+            arn = found
+        }
+        var body: JSONObject = ["stateMachineArn": .string(arn)]
         if let status { body["statusFilter"] = .string(status) }
-        if let maxResults { body["maxResults"] = .int(maxResults) }
-        if let nextToken { body["nextToken"] = .string(nextToken) }
-        try await callEndpoint(client, command: "list-executions", action: "ListExecutions", .object(body))
+        let executions = try await pages(client, "ListExecutions", body, key: "executions", max: maxItems)
+        printOut(readableDates(["executions": .array(executions)]).serialized(pretty: true))
     }
 
-    static func history(_ client: StepFunctionsClient, executionArn: String, reverse: Bool, maxResults: Int?,
-                        nextToken: String?) async throws {
-        var body: JSONObject = ["executionArn": .string(executionArn), "reverseOrder": .bool(reverse)]
-        if let maxResults { body["maxResults"] = .int(maxResults) }
-        if let nextToken { body["nextToken"] = .string(nextToken) }
-        try await callEndpoint(client, command: "get-execution-history", action: "GetExecutionHistory", .object(body))
+    static func history(_ client: StepFunctionsClient, executionArn: String, reverse: Bool) async throws {
+        let events = try await pages(client, "GetExecutionHistory",
+                                     ["executionArn": .string(executionArn), "reverseOrder": .bool(reverse)],
+                                     key: "events", max: .max)
+        printOut(readableDates(["events": .array(events)]).serialized(pretty: true))
+    }
+
+    /// Every item of a paged list action (following nextToken), up to `max`.
+    static func pages(_ client: StepFunctionsClient, _ action: String, _ body: JSONObject, key: String,
+                      max: Int) async throws -> [JSON] {
+        var items: [JSON] = []
+        var request = body
+        do {
+            while items.count < max {
+                let page = try await client.call(action, .object(request))
+                items += page[key]?.arrayValue ?? []
+                guard let next = page["nextToken"]?.stringValue else { break }
+                request["nextToken"] = .string(next)
+            }
+        } catch let f as StepFunctionsClient.Failure {
+            throw CLIError("\(f.type): \(f.message)", exitCode: 1)
+        }
+        return Array(items.prefix(max))
     }
 
     static func stop(_ client: StepFunctionsClient, executionArn: String, error: String?, cause: String?) async throws {

@@ -14,9 +14,12 @@ struct ExecutionSourceOptions: ParsableArguments {
     @Option(help: "The SQLite store of a `baton serve --store PATH` (read while it runs, or after).")
     var store: String?
 
+    /// `--endpoint URL`: ask a running `baton serve` over the Step Functions API instead (APIClientCommands.swift).
+    @OptionGroup var remote: EndpointOptions
+
     /// Opens an orchestrator over the store that replays nothing until asked.
     func orchestrator(command: String) async throws(CLIError) -> (Orchestrator, SQLiteStore) {
-        guard let store else { throw CLIError("\(command) needs --store PATH") }
+        guard let store else { throw CLIError("\(command) needs --store PATH or --endpoint URL") }
         guard FileManager.default.fileExists(atPath: store) else { throw CLIError("no store at '\(store)'") }
         let sqlite: SQLiteStore
         do {
@@ -76,6 +79,7 @@ struct DescribeExecutionCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runCLI("describe-execution") {
+            if let client = try source.remote.client() { return try await RemoteExecutions.describe(client, executionArn: executionArn) }
             let (orchestrator, _) = try await source.orchestrator(command: "describe-execution")
             guard let r = try await orchestrator.describeExecution(executionArn) else {
                 throw CLIError("ExecutionDoesNotExist: Execution Does Not Exist: '\(executionArn)'", exitCode: 1)
@@ -96,6 +100,9 @@ struct ListExecutionsCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runCLI("list-executions") {
+            if let client = try source.remote.client() {
+                return try await RemoteExecutions.list(client, stateMachine: stateMachine, status: status?.uppercased(), maxItems: maxItems)
+            }
             var filter: ExecutionStatus?
             if let status {
                 guard let s = ExecutionStatus(rawValue: status.uppercased()) else {
@@ -130,6 +137,9 @@ struct GetExecutionHistoryCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runCLI("get-execution-history") {
+            if let client = try source.remote.client() {
+                return try await RemoteExecutions.history(client, executionArn: executionArn, reverse: reverseOrder)
+            }
             let (orchestrator, _) = try await source.orchestrator(command: "get-execution-history")
             guard var events = try await orchestrator.executionHistory(executionArn) else {
                 throw CLIError("ExecutionDoesNotExist: Execution Does Not Exist: '\(executionArn)'", exitCode: 1)
@@ -153,6 +163,9 @@ struct StopExecutionCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await runCLI("stop-execution") {
+            if let client = try source.remote.client() {
+                return try await RemoteExecutions.stop(client, executionArn: executionArn, error: error, cause: cause)
+            }
             let (orchestrator, store) = try await source.orchestrator(command: "stop-execution")
             _ = try await orchestrator.recover()
             guard let before = try await orchestrator.describeExecution(executionArn) else {
