@@ -9,7 +9,8 @@ import BatonLanguage
 //                                        counted from zero; an execution timeout starts again
 //   handle(.redrive) otherwise        -> nothing
 //
-// A Parallel or Map that failed runs again whole (AWS runs only its unsuccessful branches or iterations).
+// A Parallel or inline Map that failed runs again whole, as in AWS; so does a distributed Map (AWS runs only
+// its unsuccessful child executions again).
 // The redrive is journaled as the reserved timer id `redriveEventId`, so replaying a journal repeats it
 // with no new event kind in the stores.
 
