@@ -171,9 +171,11 @@ def main():
         F.log(f"broker {NODE} up on :{PORT} in {broker.start():.1f} s")
         defs = work.file("definitions")
         F.write_definitions(defs, {MACHINE: F.sequence_machine(2)})
-        serve = F.Serve(baton, broker.url, defs, work.file("serve.log"), log_level="info")
+        use_store = F.store_supported(baton)
+        extra = ["--store", work.file("baton.sqlite")] if use_store else []
+        serve = F.Serve(baton, broker.url, defs, work.file("serve.log"), extra=extra, log_level="info")
         serve.start()
-        F.log(f"baton serve pid {serve.pid}")
+        F.log(f"baton serve pid {serve.pid}" + (" with --store" if use_store else ", no store"))
         workers = F.Workers(broker.url, work)
         wproc, wlog = workers.start(["fault-work"], "w1")
         if not workers.wait_ready(wlog, wproc):

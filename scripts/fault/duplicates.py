@@ -13,7 +13,8 @@ While the executions sit in the Wait, the test
     it back twice into baton.timers, as a ladder hop whose ack was lost would: it fires twice;
 and afterwards replies once more to T3 (execution ended), fires each Wait timer a third time, and sends
 replies with tokens no execution issued (they must be dead-lettered: TaskDoesNotExist).
-Checks: every execution SUCCEEDED with output trail [T1, T2, T3] and no stale marker; worker side, one
+Checks: every execution SUCCEEDED with one answer applied per task (trail [T1, T2, T3], where "T2*" marks
+the worker's second reply: that one must lose, the first reply wins) and no stale marker; worker side, one
 token and one delivery per (execution, state, attempt); one result and one SUCCEEDED event per execution;
 with a store (`baton serve --store`), one TaskSucceeded per task in the history; serve's log has one
 "answer ignored" per duplicate or stale answer, one "timer no longer armed" per extra timer (debug level),
@@ -187,13 +188,15 @@ def main():
         records = F.read_jsonl(wlog)
         toks, answers, deliveries = F.task_counts(records)
         dups_sent = sum(1 for r in records if r.get("ev") == "dup-sent")
-        ok, wrong = 0, []
+        ok, wrong, second_won = 0, [], []
         for i, name in enumerate(names):
             got = results.get(name) or []
             out = got[0].get("output") if got else None
-            if got and got[0].get("status") == "SUCCEEDED" and isinstance(out, dict) and out.get("trail") == ["T1", "T2", "T3"] \
-                    and out.get("id") == i and "stale" not in out:
+            trail = out.get("trail") if isinstance(out, dict) else None
+            once = isinstance(trail, list) and len(trail) == 3 and all(t in (st, st + "*") for t, st in zip(trail, ["T1", "T2", "T3"]))
+            if got and got[0].get("status") == "SUCCEEDED" and once and out.get("id") == i and "stale" not in out:
                 ok += 1
+                second_won.extend((name, t) for t in trail if t.endswith("*"))
             else:
                 wrong.append((name, got[:1]))
         multi_token = [k for k, v in toks.items() if len(v) != 1]
@@ -215,7 +218,8 @@ def main():
         rep.figure("timers fired twice (+ once more after the end)", len(timers))
         rep.figure("unknown-token replies", unknown_n)
         rep.figure("messages tried", dups_sent + stale_running + stale_ended + 2 * len(timers) + unknown_n)
-        rep.figure("SUCCEEDED with the right output", f"{ok}/{n}")
+        rep.figure("SUCCEEDED, each answer applied once", f"{ok}/{n}")
+        rep.figure("second reply applied instead of the first", f"{len(second_won)} of {dups_sent}")
         rep.figure("serve log: answers ignored", f"{ignored} (expected {expected_ignored})")
         rep.figure("serve log: timers ignored", f"{timer_ignored} (expected {expected_timer_ignored})")
         rep.figure("unknown tokens dead-lettered", f"{dead_unknown}/{unknown_n}")
@@ -223,8 +227,10 @@ def main():
 
         rep.check(in_wait == n, f"every execution reached the Wait ({in_wait}/{n})")
         rep.check(len(timers) == n, f"every Wait timer was taken from the ladder and doubled ({len(timers)}/{n})")
-        rep.check(ok == n, f"every execution SUCCEEDED with trail [T1, T2, T3] and no stale data ({ok}/{n})"
+        rep.check(ok == n, f"every execution SUCCEEDED with one answer applied per task and no stale data ({ok}/{n})"
                   + (f"; e.g. {wrong[:2]}" if wrong else ""))
+        rep.check(not second_won, "the first of two replies to a task wins (queue order): "
+                  f"{len(second_won)} tasks took the second" + (f", e.g. {second_won[:3]}" if second_won else ""))
         rep.check(not multi_token, f"one task token per (execution, state, attempt) on the worker side ({len(multi_token)} with more)")
         rep.check(not multi_delivery, f"one delivery per task on the worker side ({len(multi_delivery)} delivered again)")
         rep.check(len(toks) == 3 * n, f"worker saw {len(toks)} tasks for {n} executions × 3")

@@ -513,8 +513,8 @@ def sequence_machine(tasks, queue="fault-work", wait_after=None, timeout=None, r
 
 
 def store_supported(baton):
-    """True when this baton's `serve` has --store (the durable SQLite store)."""
-    return "--store" in serve_help(baton)
+    """True when this baton's `serve` has --store (the durable SQLite store) and FAULT_NO_STORE is not 1."""
+    return os.environ.get("FAULT_NO_STORE") != "1" and "--store" in serve_help(baton)
 
 
 def history_supported(baton):

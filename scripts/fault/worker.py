@@ -9,7 +9,8 @@ reply with the input plus the state's name appended to "trail" (with publisher c
 {"ev":"answered", …}, then ack. So the log holds the worker-side count per (execution, state, attempt).
 When the broker goes away it connects again (unacked tasks come back, marked redelivered).
 
-  --double-reply      publish each reply twice (the second with a different body: must be ignored)
+  --double-reply      publish each reply twice; the second's trail says "STATE*" instead of "STATE" (it must
+                      be ignored: the first reply wins)
   --hang-state S      take tasks of state S and never answer nor ack them (a worker about to be kill -9'd)
   --ack-first         ack a task as soon as it arrives (a worker that loses it when killed)
   --fail-state S --fail-attempts N   answer S with baton-status: failed (Fault.Transient) for attempts < N
@@ -101,7 +102,8 @@ def main():
                 channel.basic_publish("", props.reply_to, out, reply_props)
                 record(ev="answered", kind=kind, **key)
                 if args.double_reply and kind == "succeeded":
-                    evil = dict(data, trail=["DUPLICATE"], duplicate=True)
+                    # Marked so that a test sees which of the two was applied: "T2*" instead of "T2".
+                    evil = dict(data, trail=data["trail"][:-1] + [f"{state}*"], duplicate=True)
                     channel.basic_publish("", props.reply_to, json.dumps(evil).encode(), reply_props)
                     record(ev="dup-sent", **key)
                 if not args.ack_first:

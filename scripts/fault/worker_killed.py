@@ -55,7 +55,10 @@ def main():
             "wk-redeliver": F.sequence_machine(3, queue="fault-redeliver"),
             "wk-timeout": F.sequence_machine(3, queue="fault-timeout", timeout=2, retry=RETRY),
         })
-        serve = F.Serve(baton, broker.url, defs, work.file("serve.log"))
+        use_store = F.store_supported(baton)
+        extra = ["--store", work.file("baton.sqlite")] if use_store else []
+        serve = F.Serve(baton, broker.url, defs, work.file("serve.log"), extra=extra)
+        F.log("baton serve " + ("with --store" if use_store else "without a store"))
         serve.start()
         workers = F.Workers(broker.url, work)
         collector = F.Collector(broker.url, "fault.results")
