@@ -43,7 +43,8 @@ struct APIServeOptions: ParsableArguments {
                                    activities: BrokerActivitySource(poller: ActivityPoller(connection: broker.connection)),
                                    configuration: configuration)
         return APIService(server: APIServer(api: api, configuration: configuration, logger: Logger(label: "baton.api"),
-                                            fallback: ConsoleRoutes(api: api, signedCallsOnly: keys != nil).fallback))
+                                            fallback: ConsoleRoutes(api: api, signedCallsOnly: keys != nil).fallback),
+                          logger: logger)
     }
 
     static func isLoopback(_ host: String) -> Bool {
@@ -51,12 +52,21 @@ struct APIServeOptions: ParsableArguments {
     }
 }
 
-/// The API server as a ServiceLifecycle service.
+/// The API server as a ServiceLifecycle service. When its port is taken the orchestrator goes on without the
+/// API (an error in the log says so) rather than stopping: scripts that run several `baton serve` side by side
+/// keep working.
 struct APIService: Service {
     let server: APIServer
+    let logger: Logger
 
     func run() async throws {
-        try await server.run()
+        do {
+            try await server.run()
+        } catch where "\(error)".contains("Address already in use") {
+            logger.error("the Step Functions API cannot listen: its port is taken; serving without it (see --http-port, --no-http)",
+                         metadata: ["error": "\(error)"])
+            try? await gracefulShutdown()
+        }
     }
 }
 
