@@ -59,7 +59,7 @@ json.dump({"StartAt": "Wait", "States": {"Wait": {"Type": "Task", "Resource": "a
           open(f"{d}/idle.json", "w"))
 PY
 AMQP_PORT=$port rpc setup classic
-"$baton" serve --amqp-url "$url" --definitions "$work/defs" --prefetch 256 --log-level warning > "$work/serve.log" 2>&1 & serve_pid=$!
+"$baton" serve --amqp-url "$url" --definitions "$work/defs" --prefetch 256 --http-port 0 --log-level warning > "$work/serve.log" 2>&1 & serve_pid=$!
 sleep 2
 AMQP_PORT=$port rpc worker classic 1 64 & worker_pid=$!; sleep 0.3
 b64=$("$baton" bench-e2e --amqp-url "$url" --state-machine bench10 --in-flight 64 --seconds "$secs" --tasks-per-execution 10); echo "$b64"
@@ -77,13 +77,27 @@ sleep 1
 rss=$(awk '/VmRSS/{print $2}' /proc/$serve_pid/status); hwm=$(awk '/VmHWM/{print $2}' /proc/$serve_pid/status)
 echo "tasks waiting in bench.idle: ${waiting:-0}; orchestrator VmRSS ${rss} KiB (before: ${rss_before} KiB), peak VmHWM ${hwm} KiB"
 
-python3 - "$rpc64" "$rpc1" "$b64" "$b1" <<'PY'
+echo "== baton serve --store (every execution durable in SQLite, fsync per group commit) =="
+kill "$serve_pid" 2>/dev/null || true; wait "$serve_pid" 2>/dev/null || true
+kill "$worker_pid" 2>/dev/null || true; wait "$worker_pid" 2>/dev/null || true
+AMQP_PORT=$port rpc setup classic
+scripts/rabbitmq-node.sh ctl "$node" "$port" purge_queue bench.idle >/dev/null 2>&1 || true
+"$baton" serve --amqp-url "$url" --definitions "$work/defs" --prefetch 256 --http-port 0 --log-level warning --store "$work/store.sqlite" > "$work/serve-store.log" 2>&1 & serve_pid=$!
+sleep 2
+AMQP_PORT=$port rpc worker classic 1 64 & worker_pid=$!; sleep 0.3
+d64=$("$baton" bench-e2e --amqp-url "$url" --state-machine bench10 --in-flight 64 --seconds "$secs" --tasks-per-execution 10); echo "$d64"
+d1=$("$baton" bench-e2e --amqp-url "$url" --state-machine bench1 --in-flight 1 --seconds "$secs" --tasks-per-execution 1); echo "$d1"
+echo "store: $(du -h "$work/store.sqlite" | cut -f1) after the runs"
+
+python3 - "$rpc64" "$rpc1" "$b64" "$b1" "$d64" "$d1" <<'PY'
 import re, sys
 def field(line, name):
     m = re.search(name + r"=([0-9.]+)", line); return float(m.group(1)) if m else float("nan")
-rpc64, rpc1, b64, b1 = sys.argv[1:5]
+rpc64, rpc1, b64, b1, d64, d1 = sys.argv[1:7]
 rps = field(rpc64, "rps"); p50rt = field(rpc1, r"rtt_us p50") / 1000
 brt = field(b64, "task_round_trips/s"); bp50 = field(b1, r"latency_ms p50")
+drt = field(d64, "task_round_trips/s"); dp50 = field(d1, r"latency_ms p50")
 print(f"== result: task round trips/s {brt:.0f} vs rpcbench {rps:.0f} = {100*brt/rps:.0f}% (target >= 50%)")
 print(f"== result: 1-Task execution p50 {bp50:.2f} ms vs rpcbench round trip p50 {p50rt:.2f} ms = {bp50/p50rt:.2f}x (target <= 2x)")
+print(f"== result (durable, --store): task round trips/s {drt:.0f} vs rpcbench {rps:.0f} = {100*drt/rps:.0f}% (target >= 50%); 1-Task p50 {dp50:.2f} ms = {dp50/p50rt:.2f}x")
 PY

@@ -8,6 +8,8 @@ public enum JournalEntry: Sendable {
     /// An execution started (with the definition it runs, so a later update of the machine doesn't change it).
     case started(StartedExecution)
     case applied(executionArn: String, event: ExecutionEvent, at: Int64)
+    /// A repeated start of a running execution asked for its result too.
+    case replyAdded(executionArn: String, replyTo: ReplyAddress)
     /// An execution ended: its final record, for reading it back without replaying it.
     case ended(ExecutionRecord)
     /// A message decided by this step that is not yet confirmed by the broker (key: `Effect.outboxKey`).

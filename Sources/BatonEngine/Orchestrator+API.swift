@@ -103,7 +103,7 @@ extension Orchestrator {
     /// RedriveExecution: runs a FAILED, TIMED_OUT or ABORTED standard execution again from the state where it
     /// stopped. Returns the redrive's time and the effects to carry out.
     public func redrive(executionArn arn: String) async throws -> (redriveDate: Int64, effects: [Effect]) {
-        guard var live = executions[arn] else {
+        guard let live = executions[arn] else {
             throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(arn)'")
         }
         if registry.find(live.record.stateMachineName)?.type == "EXPRESS" {

@@ -88,7 +88,22 @@ extension Orchestrator {
                 effects.append(.publishEvent(routingKey: "execution.RUNNING.\(s.stateMachine)", body: record.eventDetail()))
                 effects += absorb(s.executionArn, step, now: s.at)
             case .applied(let arn, let event, let at):
-                guard var live = executions[arn], live.execution.status == .running else { continue }
+                guard let live = executions[arn] else { continue }
+                if case .timerFired(Execution.redriveEventId) = event, live.execution.isRedrivable {
+                    let step = live.execution.handle(event, now: at)
+                    Self.reopen(&live.record)
+                    runningCount += 1
+                    if finishedHead < finishedOrder.count, let i = finishedOrder[finishedHead...].firstIndex(of: arn) {
+                        finishedOrder.remove(at: i)
+                    }
+                    effects.append(.publishEvent(routingKey: "execution.RUNNING.\(live.record.stateMachineName)",
+                                                 body: live.record.eventDetail()))
+                    effects += absorb(arn, step, now: at)
+                    crossEvents.removeAll()
+                    pendingJournal.removeAll()
+                    continue
+                }
+                guard live.execution.status == .running else { continue }
                 switch event {
                 case .timerFired(let id):
                     live.timers[id] = nil
@@ -101,6 +116,8 @@ extension Orchestrator {
                 let step = live.execution.handle(event, now: at)
                 executions[arn] = live
                 effects += absorb(arn, step, now: at)
+            case .replyAdded(let arn, let reply):
+                executions[arn]?.replyTo.append(reply)
             case .ended, .outbox, .outboxDone, .catalogPut, .catalogDelete:
                 continue
             }
@@ -155,7 +172,10 @@ extension Orchestrator {
                 history += e.start(now: s.at).events
                 execution = e
             case .applied(_, let event, let at):
-                guard var e = execution, e.status == .running else { continue }
+                guard var e = execution else { continue }
+                var isRedrive = false
+                if case .timerFired(Execution.redriveEventId) = event { isRedrive = e.isRedrivable }
+                guard e.status == .running || isRedrive else { continue }
                 history += e.handle(event, now: at).events
                 execution = e
             default:

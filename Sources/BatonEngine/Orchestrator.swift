@@ -37,8 +37,10 @@ public actor Orchestrator {
     /// Catalog documents by kind and key (Orchestrator+Catalog).
     var catalog: [String: [String: JSON]] = [:]
 
-    /// An execution in memory: the core's state and what the engine keeps beside it.
-    struct LiveExecution {
+    /// An execution in memory: the core's state and what the engine keeps beside it. A class, so that
+    /// applying an event changes the execution in place: a struct copied out of the dictionary and written
+    /// back would copy the whole execution (history, frames, joins) on every event.
+    final class LiveExecution {
         var execution: Execution
         var record: ExecutionRecord
         var history: [HistoryEvent]
@@ -51,7 +53,21 @@ public actor Orchestrator {
         var replyTo: [ReplyAddress]
         var traceparent: String
         /// Set for a child started by `arn:aws:states:::states:startExecution`: the parent's waiting task.
-        var parent: ParentLink? = nil
+        var parent: ParentLink?
+
+        init(execution: Execution, record: ExecutionRecord, history: [HistoryEvent], timers: [String: Int64],
+             shapes: [String: TaskRoute.ResultShape], callbacks: Set<String> = [], replyTo: [ReplyAddress],
+             traceparent: String, parent: ParentLink? = nil) {
+            self.execution = execution
+            self.record = record
+            self.history = history
+            self.timers = timers
+            self.shapes = shapes
+            self.callbacks = callbacks
+            self.replyTo = replyTo
+            self.traceparent = traceparent
+            self.parent = parent
+        }
     }
 
     /// The task of a parent execution that waits for a child (`.sync`, `.sync:2`).
@@ -174,7 +190,7 @@ public actor Orchestrator {
             let effects: [Effect] = request.replyTo.map { [.publishResult($0, body: archived.resultBody())] } ?? []
             return (archived, archived.status == .running ? [] : effects)
         }
-        if var existing = executions[arn] {
+        if let existing = executions[arn] {
             guard existing.record.input == request.input else {
                 throw EngineError(.executionAlreadyExists, "Execution Already Exists: '\(arn)'")
             }
@@ -183,6 +199,7 @@ public actor Orchestrator {
                 if existing.record.status == .running {
                     existing.replyTo.append(reply)
                     executions[arn] = existing
+                    try await journal.record([.replyAdded(executionArn: arn, replyTo: reply)]).wait()
                 } else {
                     effects.append(.publishResult(reply, body: existing.record.resultBody()))
                 }
@@ -228,7 +245,7 @@ public actor Orchestrator {
     /// when the task already ended (a duplicate or late answer), which changes nothing, and for a direct
     /// reply to a `.waitForTaskToken` task other than a heartbeat (only SendTask* completes those).
     public func taskAnswered(token: String, _ answer: TaskAnswer, from source: AnswerSource = .callback) async throws -> [Effect]? {
-        guard let arn = executionArn(ofToken: token), var live = executions[arn] else {
+        guard let arn = executionArn(ofToken: token), let live = executions[arn] else {
             throw EngineError(.taskDoesNotExist, "Task Does Not Exist: no execution issued this token")
         }
         guard live.execution.status == .running, live.execution.isPending(token: token) else { return nil }
@@ -262,7 +279,7 @@ public actor Orchestrator {
     /// Applies a timer that came due. Returns nil when it no longer matters (a duplicate, or its task
     /// already answered), which changes nothing.
     public func timerFired(execution arn: String, timer: String) async throws -> [Effect]? {
-        guard var live = executions[arn], live.timers.removeValue(forKey: timer) != nil,
+        guard let live = executions[arn], live.timers.removeValue(forKey: timer) != nil,
               live.execution.status == .running, live.execution.isArmed(timer: timer) else { return nil }
         let now = clock()
         let step = live.execution.handle(.timerFired(id: timer), now: now)
@@ -274,7 +291,7 @@ public actor Orchestrator {
 
     /// Stops a running execution (ABORTED).
     public func stop(executionArn arn: String, error: String?, cause: String?) async throws -> [Effect] {
-        guard var live = executions[arn] else {
+        guard let live = executions[arn] else {
             throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(arn)'")
         }
         guard live.execution.status == .running else { return [] }
@@ -342,7 +359,7 @@ public actor Orchestrator {
 
     /// Records what a step produced and turns its commands into effects.
     func absorb(_ arn: String, _ step: Step, now: Int64) -> [Effect] {
-        guard var live = executions[arn] else { return [] }
+        guard let live = executions[arn] else { return [] }
         live.history.append(contentsOf: step.events)
         var effects: [Effect] = []
         var finished = false
@@ -419,7 +436,7 @@ public actor Orchestrator {
         var effects = absorb(arn, step, now: now)
         while !crossEvents.isEmpty {
             let (target, event) = crossEvents.removeFirst()
-            guard var live = executions[target], live.execution.status == .running else { continue }
+            guard let live = executions[target], live.execution.status == .running else { continue }
             let next = live.execution.handle(event, now: now)
             executions[target] = live
             pendingJournal.append(.applied(executionArn: target, event: event, at: now))

@@ -149,6 +149,13 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
                 try insertEntry(s.executionArn, at: s.at, kind: "started", body: JSON.object(body).serialized(), db)
             case .applied(let arn, let event, let at):
                 try insertEntry(arn, at: at, kind: "applied", body: JournalCodec.encode(event).serialized(), db)
+                if case .timerFired(Execution.redriveEventId) = event {
+                    // A redrive: the execution runs again (and is recovered as running after a crash).
+                    try db.cachedStatement(sql: "UPDATE executions SET status = 'RUNNING', stop_ms = NULL, record = NULL WHERE arn = ?")
+                        .execute(arguments: [arn])
+                }
+            case .replyAdded(let arn, let reply):
+                try insertEntry(arn, at: 0, kind: "reply", body: JournalCodec.encode(reply).serialized(), db)
             case .ended(let r):
                 try db.cachedStatement(sql: "UPDATE executions SET status = ?, stop_ms = ?, record = ? WHERE arn = ?")
                     .execute(arguments: [r.status.rawValue, r.stopDate, JournalCodec.encode(r).serialized(), r.executionArn])
@@ -274,6 +281,11 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
                                              definition: definition, name: name, input: body["input"] ?? .emptyObject,
                                              seed: seed, at: at, replyTo: body["replyTo"].flatMap(JournalCodec.decodeReply),
                                              parent: body["parent"].flatMap(JournalCodec.decodeParent)))
+        case "reply":
+            guard let reply = JournalCodec.decodeReply(body) else {
+                throw EngineError(.storeCorrupt, "The store holds a reply address of \(arn) Baton cannot read")
+            }
+            return .replyAdded(executionArn: arn, replyTo: reply)
         default:
             return .applied(executionArn: arn, event: try JournalCodec.decodeEvent(body), at: at)
         }

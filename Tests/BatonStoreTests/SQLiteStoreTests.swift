@@ -128,6 +128,33 @@ struct SQLiteStoreTests {
         store.close()
     }
 
+    @Test("a redriven execution that was running when the process died is running again after recovery")
+    func recoversARedrive() async throws {
+        let path = Self.temporaryPath()
+        let store = try SQLiteStore(path: path)
+        let a = Self.orchestrator(store)
+        try await a.save(name: "two", definition: Self.two)
+        let (record, started) = try await a.start(.init(stateMachine: "two", name: "r1"))
+        a.published(started)
+        let first = try #require(Self.tasks(started).first)
+        _ = try await a.taskAnswered(token: first.request.token, .failed(error: "Nope", cause: nil), from: .reply)
+        #expect(await a.describe(record.executionArn)?.status == .failed)
+        let (_, redriven) = try await a.redrive(executionArn: record.executionArn)
+        let again = try #require(Self.tasks(redriven).first)
+        #expect(again.request.stateName == "A")
+        store.close()
+
+        let reopened = try SQLiteStore(path: path)
+        let b = Self.orchestrator(reopened)
+        let unconfirmed = try await b.recover()
+        #expect(await b.running == 1)
+        #expect(try await b.describeExecution(record.executionArn)?.status == .running)
+        #expect(Self.tasks(unconfirmed).map(\.request.token) == [again.request.token])
+        let afterA = try #require(try await b.taskAnswered(token: again.request.token, .succeeded(["a": 1]), from: .reply))
+        #expect(Self.tasks(afterA).map(\.request.stateName) == ["B"], "the redriven run goes on where it was")
+        reopened.close()
+    }
+
     @Test("entries recorded together by many callers share transactions (group commit)")
     func groupCommit() async throws {
         let store = try SQLiteStore(path: Self.temporaryPath())
