@@ -103,6 +103,11 @@ extension Orchestrator {
     /// RedriveExecution: runs a FAILED, TIMED_OUT or ABORTED standard execution again from the state where it
     /// stopped. Returns the redrive's time and the effects to carry out.
     public func redrive(executionArn arn: String) async throws -> (redriveDate: Int64, effects: [Effect]) {
+        if executions[arn] == nil, let archive {
+            // Ended before a restart, or forgotten: rebuild it from the store first.
+            let entries = try await archive.entries(of: arn)
+            if executions[arn] == nil, !entries.isEmpty { _ = replay(entries) }
+        }
         guard let live = executions[arn] else {
             throw EngineError(.executionDoesNotExist, "Execution Does Not Exist: '\(arn)'")
         }

@@ -155,6 +155,29 @@ struct SQLiteStoreTests {
         reopened.close()
     }
 
+    @Test("an execution that failed before a restart can be redriven after it")
+    func redrivesAfterARestart() async throws {
+        let path = Self.temporaryPath()
+        let store = try SQLiteStore(path: path)
+        let a = Self.orchestrator(store)
+        try await a.save(name: "two", definition: Self.two)
+        let (record, started) = try await a.start(.init(stateMachine: "two", name: "f1"))
+        a.published(started)
+        let first = try #require(Self.tasks(started).first)
+        let failed = try #require(try await a.taskAnswered(token: first.request.token, .failed(error: "Nope", cause: nil), from: .reply))
+        a.published(failed)
+        store.close()
+
+        let reopened = try SQLiteStore(path: path)
+        let b = Self.orchestrator(reopened)
+        _ = try await b.recover()
+        #expect(await b.running == 0)
+        let (_, effects) = try await b.redrive(executionArn: record.executionArn)
+        #expect(Self.tasks(effects).map(\.request.stateName) == ["A"])
+        #expect(try await b.describeExecution(record.executionArn)?.status == .running)
+        reopened.close()
+    }
+
     @Test("entries recorded together by many callers share transactions (group commit)")
     func groupCommit() async throws {
         let store = try SQLiteStore(path: Self.temporaryPath())
