@@ -29,12 +29,15 @@ export function esc(s) {
   return String(s ?? '').replace(/[&<>"']/g, c => ({'&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;'}[c]));
 }
 
+// One formatter for every date: toLocaleString builds a new one per call, too slow for a thousand rows.
+const dateFormat = new Intl.DateTimeFormat(undefined, {year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit'});
+
 /** A date from the API (epoch seconds, or ISO text) as local date and time. */
 export function fmtDate(v) {
   if (v === undefined || v === null || v === '') return '';
   const d = typeof v === 'number' ? new Date(v * 1000) : new Date(v);
   if (isNaN(d)) return String(v);
-  return d.toLocaleString(undefined, {year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit'});
+  return dateFormat.format(d);
 }
 
 /** Elapsed time between two API dates, as 1.2 s or 3 min 4 s. */
