@@ -2,7 +2,8 @@
 Wait and a Retry, answered by Python workers, while the test kills something; then the checks.
 
 The machine: T1 → T2 → Pause (Wait $.wait s) → T3 → T4 → T5, every Task with a Retry on Fault.Transient
-(IntervalSeconds 2). Execution i waits 2 + 3·(i mod 5) s (2 … 14 s, so Waits are pending across a kill),
+(IntervalSeconds 2). With <PREFIX>_SHAPE=fanout, T2 → Fan → Pause where Fan is a Parallel of a Task (PA)
+and a Map of a Task (PM) over 3 items (ResultPath $.fan): joins across the kills. Execution i waits 2 + 3·(i mod 5) s (2 … 14 s, so Waits are pending across a kill),
 and every 4th one fails T3's first attempt (a Retry timer). The workers append each state's name to
 $.trail, so the right output is trail [T1 … T5] and the execution's id.
 
@@ -29,19 +30,48 @@ RETRY = [{"ErrorEquals": ["Fault.Transient"], "IntervalSeconds": 2, "MaxAttempts
 STATES = ["T1", "T2", "T3", "T4", "T5"]
 
 
-def machine():
-    return F.sequence_machine(5, queue=QUEUE, wait_after=2, retry=RETRY)
+ITEMS = 3
 
 
-def plan(n):
+def machine(shape="sequence"):
+    m = F.sequence_machine(5, queue=QUEUE, wait_after=2, retry=RETRY)
+    if shape == "fanout":
+        # T2 → Fan (Parallel: PA | Map over $.items of PM) → Pause: fan-out and joins across the kills.
+        task = {"Type": "Task", "Resource": f"baton:queue:{QUEUE}", "Retry": RETRY, "End": True}
+        m["States"]["T2"]["Next"] = "Fan"
+        m["States"]["Fan"] = {"Type": "Parallel", "ResultPath": "$.fan", "Next": "Pause", "Branches": [
+            {"StartAt": "PA", "States": {"PA": task}},
+            {"StartAt": "M", "States": {"M": {"Type": "Map", "ItemsPath": "$.items", "End": True,
+                                              "ItemProcessor": {"ProcessorConfig": {"Mode": "INLINE"},
+                                                                "StartAt": "PM", "States": {"PM": task}}}}},
+        ]}
+    return m
+
+
+def plan(n, shape="sequence"):
     """[(name, input)] of the run."""
     out = []
     for i in range(n):
         payload = {"id": i, "wait": 2 + 3 * (i % 5)}
         if i % 4 == 3:
             payload["fail"] = ["T3"]
+        if shape == "fanout":
+            payload["items"] = [{"k": j} for j in range(ITEMS)]
         out.append((f"e{i}", payload))
     return out
+
+
+def expected_tasks(payload, shape):
+    """The (task label, attempt) pairs an execution must run."""
+    want = {(s, 0) for s in STATES} | ({("T3", 1)} if payload.get("fail") else set())
+    if shape == "fanout":
+        want |= {("PA", 0)} | {(f"PM[{j}]", 0) for j in range(ITEMS)}
+    return want
+
+
+def expected_fan(payload):
+    branch_a = dict(payload, trail=["T1", "T2", "PA"])
+    return [branch_a, [{"k": j, "trail": ["PM"]} for j in range(ITEMS)]]
 
 
 class Run:
@@ -58,7 +88,10 @@ class Run:
         self.broker = F.Broker(node, port, self.work.file("rmq"))
         self.serve = self.workers = self.collector = self.starter = None
         self.store = self.work.file("baton.sqlite")
-        self.plan = plan(self.n)
+        self.shape = os.environ.get(f"{env_prefix}_SHAPE") or "sequence"
+        if self.shape not in ("sequence", "fanout"):
+            raise SystemExit(f"{env_prefix}_SHAPE must be sequence or fanout")
+        self.plan = plan(self.n, self.shape)
         self.starts_done = threading.Event()
         self.start_error = None
         self.worker_logs = []
@@ -71,7 +104,7 @@ class Run:
         self.broker.purge()
         F.log(f"broker {self.broker.name} up on :{self.broker.port} in {self.broker.start():.1f} s")
         defs = self.work.file("definitions")
-        F.write_definitions(defs, {MACHINE: machine()})
+        F.write_definitions(defs, {MACHINE: machine(self.shape)})
         extra = ["--store", self.store] if use_store else []
         self.serve = F.Serve(baton, self.broker.url, defs, self.work.file("serve.log"), extra=extra)
         self.serve.start()
@@ -104,7 +137,7 @@ class Run:
     # -- watching
 
     def expected_attempts(self):
-        return self.n * 5 + sum(1 for _, p in self.plan if p.get("fail"))
+        return sum(len(expected_tasks(p, self.shape)) for _, p in self.plan)
 
     def records(self):
         out = []
@@ -162,7 +195,7 @@ class Run:
             got = results.get(name) or []
             out = got[0].get("output") if got else None
             if got and got[0].get("status") == "SUCCEEDED" and isinstance(out, dict) and out.get("trail") == STATES \
-                    and out.get("id") == i:
+                    and out.get("id") == i and (self.shape != "fanout" or out.get("fan") == expected_fan(payload)):
                 ok += 1
             else:
                 wrong.append((name, got[0] if got else "no result"))
@@ -174,11 +207,11 @@ class Run:
         attempt_problems = []
         for name, payload in self.plan:
             arn = F.execution_arn(MACHINE, name)
-            want = {(s, 0) for s in STATES} | ({("T3", 1)} if payload.get("fail") else set())
+            want = expected_tasks(payload, self.shape)
             got = by_exec.get(arn, {})
             if set(got) != want or any(len(t) != 1 for t in got.values()):
                 attempt_problems.append((name, sorted((k, len(v)) for k, v in got.items())))
-        self.success_keys = {(r["exec"], r["state"], r["attempt"]) for r in records
+        self.success_keys = {(r["exec"], F.task_label(r), r["attempt"]) for r in records
                              if r.get("ev") == "answered" and r.get("kind") == "succeeded"}
         redelivered = sum(1 for r in records if r.get("ev") == "recv" and r.get("redelivered"))
         again = sum(c - 1 for c in deliveries.values() if c > 1)
@@ -201,6 +234,7 @@ class Run:
                 late.append(gap - payload["wait"])
 
         results_twice = sum(len(v) - 1 for v in results.values() if len(v) > 1)
+        results_differ = [k for k, v in results.items() if any(x != v[0] for x in v[1:])]
         events_twice = sum(v.count("SUCCEEDED") - 1 for v in events.values() if v.count("SUCCEEDED") > 1)
         no_event = sum(1 for name, _ in self.plan if "SUCCEEDED" not in events.get(F.execution_arn(MACHINE, name), []))
         log = self.serve.text()
@@ -229,6 +263,8 @@ class Run:
         rep.check(len(answers) == self.expected_attempts(),
                   f"worker side: every expected attempt answered ({len(answers)}/{self.expected_attempts()})")
         rep.check(not early, f"no Wait ended early ({len(early)}" + (f", e.g. {early[:3]}" if early else "") + ")")
+        rep.check(not results_differ, f"an execution's results, when it came more than once, are identical "
+                  f"({len(results_differ)} differ" + (f", e.g. {results_differ[:3]}" if results_differ else "") + ")")
         rep.check(no_event == 0, f"a SUCCEEDED event for every execution ({no_event} without)")
         rep.check(len(dead) == 0, f"nothing dead-lettered ({len(dead)})")
         if self.use_store and F.history_supported(self.baton):
@@ -250,7 +286,9 @@ class Run:
             types, per_state = F.history_counts(events)
             succeeded_total += sum(per_state.values())
             want_failed = 1 if payload.get("fail") else 0
-            if per_state != {s: 1 for s in STATES} or types.get("TaskFailed", 0) != want_failed \
+            per_state_ok = per_state == {s: 1 for s in STATES} if self.shape == "sequence" else \
+                sum(per_state.values()) == len(expected_tasks(payload, self.shape)) - want_failed
+            if not per_state_ok or types.get("TaskFailed", 0) != want_failed \
                     or types.get("ExecutionSucceeded", 0) != 1 or types.get("WaitStateExited", 0) != 1:
                 bad.append((name, per_state, types.get("TaskFailed", 0), types.get("ExecutionSucceeded", 0)))
         rep.figure("histories read", f"{read}/{self.n}")

@@ -313,11 +313,16 @@ def read_jsonl(path):
     return out
 
 
+def task_label(record):
+    """The state's name, with the Map item when there is one: "PM[2]"."""
+    return record.get("state") if record.get("item") is None else f"{record.get('state')}[{record.get('item')}]"
+
+
 def task_counts(records):
     """Worker-side counts: per (execution, state, attempt), the distinct tokens seen and the answers confirmed."""
     tokens, answers, deliveries = {}, {}, {}
     for r in records:
-        key = (r.get("exec"), r.get("state"), r.get("attempt"))
+        key = (r.get("exec"), task_label(r), r.get("attempt"))
         if r.get("ev") == "recv":
             tokens.setdefault(key, set()).add(r.get("token"))
             deliveries[key] = deliveries.get(key, 0) + 1

@@ -71,6 +71,12 @@ def main():
                 if isinstance(state, bytes):
                     state = state.decode()
                 key = dict(exec=arn, state=state, attempt=attempt, token=props.correlation_id)
+                try:
+                    peek = json.loads(body)
+                except ValueError:
+                    peek = None
+                if isinstance(peek, dict) and "k" in peek and "id" not in peek:
+                    key["item"] = peek["k"]  # a Map iteration: the same state runs once per item
                 record(ev="recv", redelivered=bool(method.redelivered), queue=method.routing_key, **key)
                 if args.ack_first:
                     channel.basic_ack(method.delivery_tag)
