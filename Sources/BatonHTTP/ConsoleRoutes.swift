@@ -8,7 +8,9 @@ import Hummingbird
 //
 //   GET  /  and  /console          -> 302 /console/
 //   GET  /console/                 -> index.html; /console/<file> -> the embedded file
-//   POST /console/api/graph        -> body: a definition -> the Swift layout as JSON (+ the SVG), as `baton graph`
+//   POST /console/api/graph[?format=svg|dot|mermaid|json]
+//                                  -> body: a definition -> the Swift layout as JSON (+ the SVG), or the drawing
+//                                     in that format, as `baton graph` draws it
 //   GET  /console/api/watch?executionArn=ARN
 //                                  -> server-sent events: `change` {status, lastEventId} whenever the execution moves,
 //                                     until it ends or the browser goes away. Only for loopback callers and only
@@ -85,7 +87,12 @@ public struct ConsoleRoutes: Sendable {
         do {
             // The API's own validation options: the editor shows what Create/UpdateStateMachine would say.
             let options = api?.configuration.validation(.standard) ?? ValidationOptions()
-            return Self.json(.ok, text: try GraphRenderer.render(definitionText: text, format: .json, options: options))
+            let format = try GraphFormat(name: request.uri.queryParameters["format"].map(String.init) ?? "json")
+            let drawing = try GraphRenderer.render(definitionText: text, format: format, title: "state_machine", options: options)
+            guard format != .json else { return Self.json(.ok, text: drawing) }
+            var headers: HTTPFields = [:]
+            headers[.contentType] = format == .svg ? "image/svg+xml" : (format == .dot ? "text/vnd.graphviz; charset=utf-8" : "text/plain; charset=utf-8")
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: drawing)))
         } catch {
             return Self.json(.badRequest, ["code": .string(error.code.rawValue), "message": .string(error.message)])
         }

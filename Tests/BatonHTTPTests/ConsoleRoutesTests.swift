@@ -78,6 +78,12 @@ struct ConsoleRoutesTests {
             let a = try #require(json["nodes"]?.arrayValue?.first { $0["name"]?.stringValue == "A" })
             #expect(a["diagnostics"]?.arrayValue?.first?["code"]?.stringValue == "MISSING_TRANSITION_TARGET")
             #expect(json["svg"]?.stringValue?.hasPrefix("<svg") == true)
+            let (dotStatus, dotType, dot) = try await fetch(try #require(URL(string: "/console/api/graph?format=dot", relativeTo: base)),
+                                                            method: "POST", body: definition)
+            #expect(dotStatus == 200 && dotType == "text/vnd.graphviz; charset=utf-8" && dot.hasPrefix("digraph \"state_machine\" {"))
+            let (png, _, pngError) = try await fetch(try #require(URL(string: "/console/api/graph?format=png", relativeTo: base)),
+                                                     method: "POST", body: definition)
+            #expect(png == 400 && pngError.contains("UnknownFormat"))
             let (bad, _, error) = try await fetch(base.appendingPathComponent("console/api/graph"), method: "POST", body: "{")
             #expect(bad == 400)
             #expect(try JSONParser.parse(error)["code"]?.stringValue == "InvalidJSON")

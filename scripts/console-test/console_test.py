@@ -259,6 +259,11 @@ class Suite:
         b.click("#machine-graph button[title='Fit to the view']")
         time.sleep(0.2)
         self.shot("graph.png")
+        exports = b.js("return [...document.querySelectorAll('button.export')].map(x => x.dataset.format)")
+        mermaid = b.js_async("""const done = arguments[arguments.length - 1];
+            import('/console/api.js').then(m => m.drawing(document.querySelector('#definition').textContent, 'mermaid')).then(done, e => done(String(e)));""")
+        self.check("the graph downloads as SVG, DOT or Mermaid", exports == ["svg", "dot", "mermaid"] and mermaid.startswith("flowchart TD"),
+                   f"{exports} {mermaid[:60]!r}")
         b.click("#publish-version")
         b.wait("[...document.querySelectorAll('main a')].some(a => a.textContent === 'Version 1')", what="version 1 listed")
         self.check("Publish version lists version 1", True)

@@ -93,5 +93,13 @@ export async function graph(definition) {
   return data;
 }
 
+/** The drawing of a definition as `baton graph --format FORMAT` makes it (svg, dot, mermaid), as text. */
+export async function drawing(definition, format) {
+  const text = typeof definition === 'string' ? definition : JSON.stringify(definition);
+  const res = await fetch(`/console/api/graph?format=${encodeURIComponent(format)}`, {method: 'POST', body: text});
+  if (!res.ok) throw new APIError('GraphError', await res.text(), res.status);
+  return res.text();
+}
+
 /** A role ARN for CreateStateMachine (Baton doesn't assume roles; AWS requires the field). */
 export const defaultRoleArn = 'arn:aws:iam::123456789012:role/baton-console';

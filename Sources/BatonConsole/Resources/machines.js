@@ -1,5 +1,5 @@
 // State machines: the list, and one machine with its graph, definition, versions and executions.
-import {call, listAll} from './api.js';
+import {call, listAll, drawing} from './api.js';
 import {drawGraph} from './graph.js';
 import {h, fill, fmtDate, badge, toast, arnName} from './util.js';
 
@@ -67,10 +67,23 @@ export async function machinePage(main, arn) {
     h('dl', {class: 'kv'}, h('dt', {}, 'ARN'), h('dd', {}, m.stateMachineArn), h('dt', {}, 'Type'), h('dd', {}, m.type || 'STANDARD'),
       h('dt', {}, 'Created'), h('dd', {}, fmtDate(m.creationDate)),
       m.revisionId ? [h('dt', {}, 'Revision'), h('dd', {}, m.revisionId)] : null),
-    h('div', {class: 'split'}, graphBox, h('div', {}, h('h2', {}, 'Definition'), definitionBox)),
+    h('div', {class: 'split'}, h('div', {}, graphBox, h('p', {class: 'row muted'}, 'Download the graph as',
+        [['svg', 'SVG'], ['dot', 'DOT'], ['mermaid', 'Mermaid']].map(([f, label]) =>
+          h('button', {type: 'button', class: 'export', 'data-format': f, onclick: () => download(f)}, label)))),
+      h('div', {}, h('h2', {}, 'Definition'), definitionBox)),
     h('div', {class: 'split'}, h('div', {}, h('h2', {}, 'Recent executions'), executions), h('div', {}, h('h2', {}, 'Versions'), versions)));
   await drawGraph(graphBox, m.definition);
   window.__batonReady = performance.now();
+  async function download(format) {
+    try {
+      const text = await drawing(m.definition, format);
+      const ext = {svg: 'svg', dot: 'dot', mermaid: 'mmd'}[format];
+      const a = h('a', {href: URL.createObjectURL(new Blob([text], {type: 'text/plain'})), download: `${m.name}.${ext}`});
+      document.body.append(a);
+      a.click();
+      a.remove();
+    } catch (e) { toast(e.message, 'error'); }
+  }
   async function publish() {
     try {
       const r = await call('PublishStateMachineVersion', {stateMachineArn: arn});
