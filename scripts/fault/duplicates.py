@@ -12,7 +12,8 @@ While the executions sit in the Wait, the test
   - takes each execution's Wait timer out of the delay ladder (basic.get on baton.delay.*) and publishes
     it back twice into baton.timers, as a ladder hop whose ack was lost would: it fires twice;
 and afterwards replies once more to T3 (execution ended), fires each Wait timer a third time, and sends
-replies with tokens no execution issued (they must be dead-lettered: TaskDoesNotExist).
+replies with tokens no execution issued (they must be dead-lettered: TaskDoesNotExist). With a store, it
+then restarts serve on the same store and replies once more to each T1: stale, so ignored too.
 Checks: every execution SUCCEEDED with one answer applied per task (trail [T1, T2, T3], where "T2*" marks
 the worker's second reply: that one must lose, the first reply wins) and no stale marker; worker side, one
 token and one delivery per (execution, state, attempt); one result and one SUCCEEDED event per execution;
@@ -179,10 +180,32 @@ def main():
               f"{unknown_n} replies with unknown tokens")
         time.sleep(3)
 
+        # With a store: restart serve (SIGTERM, same store) and answer the ended executions' T1 again. The
+        # tasks ended before the restart: these must be ignored as stale too, not taken for unknown tokens.
+        restart_ids = set()
+        if use_store:
+            code = serve.stop()
+            serve.start()
+            F.log(f"baton serve restarted on the same store (it exited {code})")
+            conn = F.connect(broker.url, attempts=10)
+            ch = conn.channel()
+            ch.confirm_delivery()
+            for k, ((arn, st), tok) in enumerate(sorted(tokens_after.items())):
+                if st == "T1":
+                    mid = f"after-restart-{k}"
+                    restart_ids.add(mid)
+                    ch.basic_publish("", "baton.replies", json.dumps({"stale": True}).encode(),
+                                     pika.BasicProperties(correlation_id=tok, message_id=mid,
+                                                          content_type="application/json", delivery_mode=2))
+            conn.close()
+            F.log(f"sent {len(restart_ids)} late replies to tasks that ended before the restart")
+            time.sleep(3)
+
         dead = F.drain(broker.url, "baton.dead")
+        dead_restart = sum(1 for p, _ in dead if p.message_id in restart_ids)
         dead_unknown = sum(1 for p, _ in dead if p.message_id in unknown_ids
                            and (p.headers or {}).get("baton-dead-error") in ("TaskDoesNotExist", b"TaskDoesNotExist"))
-        dead_other = len(dead) - sum(1 for p, _ in dead if p.message_id in unknown_ids)
+        dead_other = len(dead) - sum(1 for p, _ in dead if p.message_id in unknown_ids) - dead_restart
 
         results, events = collector.snapshot()
         records = F.read_jsonl(wlog)
@@ -208,7 +231,7 @@ def main():
         log = serve.text()
         ignored = log.count("answer ignored")
         timer_ignored = log.count("timer no longer armed ignored")
-        expected_ignored = dups_sent + stale_running + stale_ended
+        expected_ignored = dups_sent + stale_running + stale_ended + len(restart_ids)
         expected_timer_ignored = 2 * len(timers)
 
         rep.figure("executions", n)
@@ -217,7 +240,9 @@ def main():
         rep.figure("stale replies after the end", stale_ended)
         rep.figure("timers fired twice (+ once more after the end)", len(timers))
         rep.figure("unknown-token replies", unknown_n)
-        rep.figure("messages tried", dups_sent + stale_running + stale_ended + 2 * len(timers) + unknown_n)
+        if use_store:
+            rep.figure("stale replies after a restart", len(restart_ids))
+        rep.figure("messages tried", dups_sent + stale_running + stale_ended + len(restart_ids) + 2 * len(timers) + unknown_n)
         rep.figure("SUCCEEDED, each answer applied once", f"{ok}/{n}")
         rep.figure("second reply applied instead of the first", f"{len(second_won)} of {dups_sent}")
         rep.figure("serve log: answers ignored", f"{ignored} (expected {expected_ignored})")
@@ -241,6 +266,9 @@ def main():
                   f"serve logged each extra timer as no longer armed ({timer_ignored}/{expected_timer_ignored})")
         rep.check(dead_unknown == unknown_n, f"every unknown-token reply dead-lettered as TaskDoesNotExist ({dead_unknown}/{unknown_n})")
         rep.check(dead_other == 0, f"nothing else dead-lettered ({dead_other})")
+        if use_store:
+            rep.check(dead_restart == 0, "late replies to tasks that ended before a restart are ignored, not "
+                      f"dead-lettered as unknown tokens ({dead_restart} of {len(restart_ids)} dead-lettered)")
         if use_store and F.history_supported(baton):
             bad_hist, read = [], 0
             for name in names:

@@ -266,6 +266,8 @@ class Run:
         rep.check(not results_differ, f"an execution's results, when it came more than once, are identical "
                   f"({len(results_differ)} differ" + (f", e.g. {results_differ[:3]}" if results_differ else "") + ")")
         rep.check(no_event == 0, f"a SUCCEEDED event for every execution ({no_event} without)")
+        if dead:
+            self.describe_dead(dead, records)
         rep.check(len(dead) == 0, f"nothing dead-lettered ({len(dead)})")
         if self.use_store and F.history_supported(self.baton):
             self.check_histories()
@@ -273,6 +275,25 @@ class Run:
             F.log("note: no execution history (this baton has no --store / get-execution-history); exactly-once "
                   "is checked on the worker side (one token per task attempt, no state dispatched twice) and by the outputs")
         return rep
+
+    def describe_dead(self, dead, records):
+        """What the dead letters were: error, queue, and for replies the task they answered and how often."""
+        by_token = {}
+        for r in records:
+            if r.get("ev") == "answered":
+                by_token.setdefault(r.get("token"), []).append(r)
+        kinds = {}
+        for props, body in dead:
+            h = {k: (v.decode(errors="replace") if isinstance(v, bytes) else v) for k, v in (props.headers or {}).items()}
+            key = (h.get("baton-dead-error"), h.get("baton-dead-queue"))
+            kinds[key] = kinds.get(key, 0) + 1
+        F.log("dead letters: " + ", ".join(f"{e} from {q}: {c}" for (e, q), c in sorted(kinds.items(), key=str)))
+        for props, body in dead[:5]:
+            answered = by_token.get(props.correlation_id, [])
+            where = f"{F.task_label(answered[0])} of {answered[0]['exec'].rsplit(':', 1)[-1]}" if answered else "?"
+            times = [round(a["t"] - F.T0_WALL, 1) for a in answered]
+            F.log(f"  dead letter: token {str(props.correlation_id)[:16]}…, task {where}, answered {len(answered)}× "
+                  f"at {times} s")
 
     def check_histories(self):
         rep = self.rep

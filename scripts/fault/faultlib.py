@@ -27,6 +27,7 @@ NODE_SCRIPT = os.path.join(ROOT, "scripts", "rabbitmq-node.sh")
 WORKER_SCRIPT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
 REGION, ACCOUNT = "us-east-1", "123456789012"
 T0 = time.monotonic()
+T0_WALL = time.time()
 
 # pika logs every lost connection at ERROR with a traceback; the tests expect lost connections.
 import logging  # noqa: E402

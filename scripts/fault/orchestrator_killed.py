@@ -10,7 +10,9 @@ The run (durable.py): OK_EXECUTIONS (default 200) executions of T1 → T2 → Wa
 every 4th failing T3 once (a Retry timer), OK_WORKERS (2) Python workers taking OK_TASK_MS (30) ms a task.
 OK_KILLS (default 10) kills, at random moments between 5 % and 90 % of the task attempts answered
 (FAULT_SEED makes them repeatable); each time serve stays dead a random OK_DOWN (default 0.2-3) seconds,
-so some timers come due while it is down, and is started again with the same --store.
+so some timers come due while it is down, and is started again with the same --store. After a share
+OK_RECOVERY_KILLS (default 0.3) of the kills, the new process is killed once more within 0.4 s of its start
+(while it replays the store and publishes the outbox) before the restart that goes on.
 Until `baton serve --help` shows --store, the test prints "SKIPPED: baton serve has no --store" and exits 0.
 OK_NO_STORE=1 runs it without a store, to see it fail (the in-memory orchestrator loses every execution in
 flight at a kill).
@@ -47,6 +49,8 @@ def main():
     F.log(f"orchestrator_killed: {run.n} executions × 5 tasks, {kills_n} kills of baton serve, seed {s}")
     kills = 0
     recoveries = []
+    recovery_kills = 0
+    recovery_kill_share = F.env_float("OK_RECOVERY_KILLS", 0.3)
     try:
         run.setup(baton, use_store)
         run.start_executions()
@@ -65,6 +69,13 @@ def main():
             answered = run.answered()
             down = random.uniform(*down_range)
             time.sleep(down)
+            if random.random() < recovery_kill_share:
+                # Killed again while it recovers (replaying the store, publishing the outbox, re-arming timers).
+                run.serve.start(wait=False)
+                time.sleep(random.uniform(0.0, 0.4))
+                run.serve.kill9()
+                recovery_kills += 1
+                F.log(f"  killed again {recovery_kills}: during recovery")
             t = time.monotonic()
             run.serve.start()
             recoveries.append(time.monotonic() - t)
@@ -74,8 +85,9 @@ def main():
         run.rep.figure("Waits pending at the kills (sum)", waiting_total)
         run.rep.figure("restart to consuming s (median, max)",
                        f"{sorted(recoveries)[len(recoveries) // 2]:.1f}, {max(recoveries):.1f}" if recoveries else "-")
+        run.rep.figure("kills during recovery", recovery_kills)
         run.rep.check(kills == kills_n, f"baton serve killed {kills} times (wanted {kills_n})")
-        run.finish(kills)
+        run.finish(kills + recovery_kills)
     except Exception as e:  # noqa: BLE001
         run.rep.check(False, f"test could not run: {e}")
     finally:
