@@ -56,7 +56,11 @@ public final class BrokerService: Sendable {
                 let q = c.triggerQueue(t)
                 group.addTask { try await self.consumeLoop(q) { try await self.handleStart($0, queue: q, trigger: t) } }
             }
-            group.addTask { try await self.consumeLoop(c.repliesQueue) { try await self.handleReply($0, queue: c.repliesQueue) } }
+            group.addTask {
+                try await self.consumeLoop(c.repliesQueue, batches: DeliveryBatcher(maxDrains: 2, maxBatch: 128)) {
+                    try await self.applyReplies($0, queue: c.repliesQueue)
+                }
+            }
             group.addTask { try await self.consumeLoop(c.controlQueue) { try await self.handleControl($0, queue: c.controlQueue) } }
             group.addTask { try await self.timers.run { fired in await self.handleTimer(fired) } }
             group.addTask { try await self.sweep() }
@@ -65,18 +69,47 @@ public final class BrokerService: Sendable {
         logger.info("orchestrator stopped")
     }
 
+    /// Consumes a queue handing the deliveries that gather meanwhile to a few drains, in batches.
+    /// `prepare` applies a batch and returns what finishes it (publish, ack), which runs on its own so
+    /// the drain goes on with the next batch meanwhile.
+    func consumeLoop(_ queue: String, batches: @autoclosure @escaping @Sendable () -> DeliveryBatcher,
+                     _ prepare: @escaping @Sendable ([AMQPDelivery]) async throws -> (@Sendable () async throws -> Void)?)
+        async throws {
+        try await consumeSessions(queue) { consumer in
+            let batcher = batches()
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await delivery in consumer where batcher.add(delivery) {
+                    group.addTask {
+                        try await withThrowingDiscardingTaskGroup { finishing in
+                            while let batch = batcher.take() {
+                                if let finish = try await prepare(batch) { finishing.addTask { try await finish() } }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// Consumes a queue, one delivery at a time per handler call, resuming after broker restarts.
     func consumeLoop(_ queue: String, _ handle: @escaping @Sendable (AMQPDelivery) async throws -> Void) async throws {
+        try await consumeSessions(queue) { consumer in
+            try await withThrowingDiscardingTaskGroup { group in
+                for try await delivery in consumer {
+                    group.addTask { try await handle(delivery) }
+                }
+            }
+        }
+    }
+
+    /// Runs `session` over a consumer of the queue, consuming again after the connection comes back.
+    func consumeSessions(_ queue: String, _ session: @escaping @Sendable (AMQPConsumer) async throws -> Void) async throws {
         var failures = 0
         while !Task.isCancelled {
             do {
                 let consumer = try await connection.consume(queue: queue, prefetch: configuration.prefetch)
                 failures = 0
-                try await withThrowingDiscardingTaskGroup { group in
-                    for try await delivery in consumer {
-                        group.addTask { try await handle(delivery) }
-                    }
-                }
+                try await session(consumer)
                 if Task.isCancelled { return }
                 guard await connection.waitUntilConnected() else { return }
             } catch let error as AMQPError where error.code == .closed {
@@ -122,6 +155,47 @@ public final class BrokerService: Sendable {
             return
         }
         try await answerTask(token: token, answer, from: .reply, delivery: delivery, queue: queue)
+    }
+
+    /// Replies delivered together: decoded and applied in one orchestrator call; returns what finishes them
+    /// once the store holds them: their effects published in one batch, then the acks. The undecodable and
+    /// the refused are dead-lettered one by one.
+    func applyReplies(_ batch: [AMQPDelivery], queue: String) async throws -> (@Sendable () async throws -> Void)? {
+        var answers: [(token: String, answer: Orchestrator.TaskAnswer)] = []
+        var accepted: [AMQPDelivery] = []
+        answers.reserveCapacity(batch.count)
+        accepted.reserveCapacity(batch.count)
+        for delivery in batch {
+            do {
+                let (token, answer) = try ReplyMessage.decode(delivery, maxBytes: orchestrator.configuration.maxMessageBytes)
+                answers.append((token, answer))
+                accepted.append(delivery)
+            } catch {
+                try await deadLetter(delivery, error, queue: queue)
+            }
+        }
+        guard !answers.isEmpty else { return nil }
+        let (outcomes, durable) = await orchestrator.applyAnswers(answers, from: .reply)
+        let tokens = answers.map(\.token)
+        return { [accepted] in
+            try await durable.wait()
+            var effects: [Effect] = []
+            var refused: [(AMQPDelivery, EngineError)] = []
+            for (i, outcome) in outcomes.enumerated() {
+                switch outcome {
+                case .success(let e?): effects += e
+                case .success(nil):
+                    self.logger.info("answer ignored: the task already ended (a duplicate or late answer), or it is a callback task that only SendTask* completes",
+                                     metadata: ["token": "\(tokens[i].prefix(12))…"])
+                case .failure(let e): refused.append((accepted[i], e))
+                }
+            }
+            try await self.perform(effects)
+            for (i, outcome) in outcomes.enumerated() {
+                if case .success = outcome { try accepted[i].ack() }
+            }
+            for (delivery, error) in refused { try await self.deadLetter(delivery, error, queue: queue) }
+        }
     }
 
     func handleControl(_ delivery: AMQPDelivery, queue: String) async throws {

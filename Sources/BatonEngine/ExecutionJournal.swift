@@ -66,7 +66,8 @@ public struct ParentReference: Sendable, Hashable {
 
 /// Where the engine records what it did. `record` takes entries synchronously, in the order of the calls
 /// (the orchestrator calls it without suspending, so the log's order is the order things happened), and
-/// the ticket completes once they are durable. SQLite and PostgreSQL stores implement it.
+/// the ticket completes once they are durable — never before the tickets of earlier calls. SQLite and
+/// PostgreSQL stores implement it.
 public protocol ExecutionJournal: Sendable {
     func record(_ entries: [JournalEntry]) -> JournalTicket
 }
@@ -98,8 +99,15 @@ public final class JournalTicket: @unchecked Sendable {
         for w in resumed { w.resume(with: result) }
     }
 
-    /// Waits until the entries are durable.
+    private var currentOutcome: Result<Void, any Error>? {
+        lock.lock()
+        defer { lock.unlock() }
+        return outcome
+    }
+
+    /// Waits until the entries are durable (without suspending when they already are).
     public func wait() async throws {
+        if let known = currentOutcome { return try known.get() }
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
             lock.lock()
             if let outcome {

@@ -245,6 +245,46 @@ public actor Orchestrator {
     /// when the task already ended (a duplicate or late answer), which changes nothing, and for a direct
     /// reply to a `.waitForTaskToken` task other than a heartbeat (only SendTask* completes those).
     public func taskAnswered(token: String, _ answer: TaskAnswer, from source: AnswerSource = .callback) async throws -> [Effect]? {
+        guard let (effects, ticket) = try applyAnswer(token: token, answer, from: source) else { return nil }
+        try await ticket.wait()
+        return effects
+    }
+
+    /// Applies many answers in one call (the replies the broker delivered together), recording them in
+    /// order; returns each one's outcome, as `taskAnswered` would, once all are durable.
+    public func tasksAnswered(_ answers: [(token: String, answer: TaskAnswer)], from source: AnswerSource)
+        async throws -> [Result<[Effect]?, EngineError>] {
+        let (outcomes, durable) = applyAnswers(answers, from: source)
+        try await durable.wait()
+        return outcomes
+    }
+
+    /// `tasksAnswered` without the wait: the outcomes now, and a ticket that completes once they are durable
+    /// (their effects must not be carried out, nor their messages acked, before).
+    public func applyAnswers(_ answers: [(token: String, answer: TaskAnswer)], from source: AnswerSource)
+        -> ([Result<[Effect]?, EngineError>], JournalTicket) {
+        var outcomes: [Result<[Effect]?, EngineError>] = []
+        outcomes.reserveCapacity(answers.count)
+        var tickets: [JournalTicket] = []
+        for (token, answer) in answers {
+            do {
+                if let (effects, ticket) = try applyAnswer(token: token, answer, from: source) {
+                    outcomes.append(.success(effects))
+                    tickets.append(ticket)
+                } else {
+                    outcomes.append(.success(nil))
+                }
+            } catch {
+                outcomes.append(.failure(error))
+            }
+        }
+        // The journal completes tickets in the order it took the entries: the last one stands for all.
+        return (outcomes, tickets.last ?? .done)
+    }
+
+    /// Applies one answer and records it, without waiting: the effects and the ticket of the record.
+    func applyAnswer(token: String, _ answer: TaskAnswer, from source: AnswerSource) throws(EngineError)
+        -> ([Effect], JournalTicket)? {
         guard let arn = executionArn(ofToken: token), let live = executions[arn] else {
             throw EngineError(.taskDoesNotExist, "Task Does Not Exist: no execution issued this token")
         }
@@ -270,10 +310,8 @@ public actor Orchestrator {
             live.callbacks.remove(token)
         }
         let step = live.execution.handle(event, now: now)
-        executions[arn] = live
         let effects = settle(arn, step, now: now)
-        try await journalize([.applied(executionArn: arn, event: event, at: now)], effects)
-        return effects
+        return (effects, record([.applied(executionArn: arn, event: event, at: now)], effects))
     }
 
     /// Applies a timer that came due. Returns nil when it no longer matters (a duplicate, or its task
@@ -342,12 +380,17 @@ public actor Orchestrator {
     /// Records the entries of this call, those of other executions it changed, and the messages it decided
     /// (the outbox), in one go and in order, then waits until they are durable.
     func journalize(_ entries: [JournalEntry], _ effects: [Effect]) async throws {
+        try await record(entries, effects).wait()
+    }
+
+    /// `journalize` without the wait: takes its place in the journal's order now.
+    func record(_ entries: [JournalEntry], _ effects: [Effect]) -> JournalTicket {
         var all = entries + pendingJournal
         pendingJournal.removeAll()
         for effect in effects {
             if let key = effect.outboxKey { all.append(.outbox(key: key, executionArn: effect.executionArn)) }
         }
-        try await journal.record(all).wait()
+        return journal.record(all)
     }
 
     /// The transport published these effects with confirms: they need not be published again after a crash.
