@@ -163,7 +163,7 @@ def main():
     s = F.seed()
     rep = F.Report("bad_input")
     work = F.Workdir("bad_input")
-    broker = F.Broker(NODE, PORT, work.file("rmq"))
+    broker = F.Broker(NODE, PORT)
     serve = workers = collector = None
     F.log(f"bad_input: {count} malformed messages, {valid_n} valid executions, seed {s}, baton {baton}")
     try:

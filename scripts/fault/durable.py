@@ -85,7 +85,7 @@ class Run:
         self.stall = F.env_float(f"{env_prefix}_STALL", 45)
         self.rep = F.Report(test)
         self.work = F.Workdir(test)
-        self.broker = F.Broker(node, port, self.work.file("rmq"))
+        self.broker = F.Broker(node, port)
         self.serve = self.workers = self.collector = self.starter = None
         self.store = self.work.file("baton.sqlite")
         self.shape = os.environ.get(f"{env_prefix}_SHAPE") or "sequence"

@@ -34,6 +34,20 @@ import logging  # noqa: E402
 logging.getLogger("pika").setLevel(logging.CRITICAL)
 
 
+def _die_with_parent():
+    """In a child: SIGKILL when the test that started it dies, even by kill -9 (Linux prctl PR_SET_PDEATHSIG),
+    so no serve or worker outlives its test and meets the next run's broker on the same port."""
+    try:
+        import ctypes
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)
+    except Exception:  # noqa: BLE001 - not Linux: the test's finally still stops them
+        pass
+
+
+# SIGTERM (a timeout, Ctrl-C's cousin) runs the tests' `finally` blocks too.
+signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+
+
 def log(message):
     print(f"[{time.monotonic() - T0:7.1f}s] {message}", flush=True)
 
@@ -116,7 +130,10 @@ class Workdir:
 class Broker:
     """A private RabbitMQ node through scripts/rabbitmq-node.sh (its data under the test's work folder)."""
 
-    def __init__(self, name, port, base):
+    def __init__(self, name, port, base=None):
+        # One fixed folder per node (not per run), so `purge` at the start also stops a node that a killed
+        # run left behind.
+        base = base or os.environ.get("FAULT_RMQ_BASE") or "/tmp/baton-fault-rmq"
         self.name, self.port = name, port
         self.env = dict(os.environ, RMQ_BASE=base)
         self.base = base
@@ -206,7 +223,8 @@ class Serve:
         with open(self.log_path, "a") as f:
             f.write(f"=== baton serve start #{self.starts + 1} ===\n")
             f.flush()
-            self.proc = subprocess.Popen(self.cmd, stdout=f, stderr=f, start_new_session=True)
+            self.proc = subprocess.Popen(self.cmd, stdout=f, stderr=f, start_new_session=True,
+                                         preexec_fn=_die_with_parent)
         self.starts += 1
         if wait and not wait_for_consumer(self.url, "baton.start", self.proc):
             raise RuntimeError(f"baton serve did not start consuming (exit {self.proc.poll()}):\n{self.tail()}")
@@ -265,7 +283,7 @@ class Workers:
         err = open(self.workdir.file(f"worker-{name}.err"), "a")
         proc = subprocess.Popen([sys.executable, WORKER_SCRIPT, "--url", self.url, "--queues", ",".join(queues),
                                  "--log", path, "--name", name, *extra], stdout=err, stderr=err,
-                                start_new_session=True)
+                                start_new_session=True, preexec_fn=_die_with_parent)
         self.procs.append((name, proc, path))
         return proc, path
 

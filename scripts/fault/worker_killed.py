@@ -44,7 +44,7 @@ def main():
     s = F.seed()
     rep = F.Report("worker_killed")
     work = F.Workdir("worker_killed")
-    broker = F.Broker(NODE, PORT, work.file("rmq"))
+    broker = F.Broker(NODE, PORT)
     serve = workers = collector = None
     F.log(f"worker_killed: {kills_per} kills × 2 scenarios, {per_round} executions a round, seed {s}")
     try:
