@@ -56,8 +56,10 @@ public final class BrokerService: Sendable {
                 let q = c.triggerQueue(t)
                 group.addTask { try await self.consumeLoop(q) { try await self.handleStart($0, queue: q, trigger: t) } }
             }
+            // One drain: replies reach the orchestrator in the order the queue delivered them (of two different
+            // replies to one task, the first wins).
             group.addTask {
-                try await self.consumeLoop(c.repliesQueue, batches: DeliveryBatcher(maxDrains: 2, maxBatch: 128)) {
+                try await self.consumeLoop(c.repliesQueue, batches: DeliveryBatcher(maxDrains: 1, maxBatch: 128)) {
                     try await self.applyReplies($0, queue: c.repliesQueue)
                 }
             }
@@ -194,7 +196,7 @@ public final class BrokerService: Sendable {
             for (i, outcome) in outcomes.enumerated() {
                 if case .success = outcome { try accepted[i].ack() }
             }
-            for (delivery, error) in refused { try await self.deadLetter(delivery, error, queue: queue) }
+            for (delivery, error) in refused { try await self.refuseAnswer(delivery, error, queue: queue) }
         }
     }
 
@@ -230,8 +232,27 @@ public final class BrokerService: Sendable {
             }
             try delivery.ack()
         } catch let e as EngineError {
-            try await deadLetter(delivery, e, queue: queue)
+            try await refuseAnswer(delivery, e, queue: queue)
         }
+    }
+
+    /// An answer the orchestrator refused: dead-lettered, unless its token was issued by an execution that
+    /// ended (memory forgot it, or it ended before a restart): then it is a late answer, logged and dropped.
+    func refuseAnswer(_ delivery: AMQPDelivery, _ error: EngineError, queue: String) async throws {
+        let token = queue == configuration.controlQueue ? Self.controlToken(delivery) : delivery.properties.correlationID
+        if error.code == .taskDoesNotExist, let token,
+           await orchestrator.isIssued(token: token) {
+            logger.info("answer ignored: its execution ended before (a late answer)", metadata: ["token": "\(token.prefix(12))…"])
+            try delivery.ack()
+            return
+        }
+        try await deadLetter(delivery, error, queue: queue)
+    }
+
+    /// The task token of a control message (SendTask*), for telling late answers from unknown tokens.
+    static func controlToken(_ delivery: AMQPDelivery) -> String? {
+        guard let json = try? JSONParser.parse(bytes: delivery.body) else { return nil }
+        return json["taskToken"]?.stringValue
     }
 
     func handleTimer(_ fired: FiredTimer) async {

@@ -11,6 +11,8 @@ public protocol ExecutionArchive: Sendable {
     func record(_ executionArn: String) async throws -> ExecutionRecord?
     /// An execution's `started` and `applied` entries, in order.
     func entries(of executionArn: String) async throws -> [JournalEntry]
+    /// The execution that issues task tokens with this prefix, if the store has it.
+    func executionArn(issuingTokensWithPrefix prefix: String) async throws -> String?
     /// Executions newest first, filtered by state machine ARN and status.
     func records(stateMachineArn: String?, status: ExecutionStatus?, limit: Int) async throws -> [ExecutionRecord]
 }

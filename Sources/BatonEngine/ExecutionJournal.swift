@@ -34,9 +34,13 @@ public struct StartedExecution: Sendable {
     public var replyTo: ReplyAddress?
     /// For a child started by `states:startExecution`: the parent's execution, task token and pattern.
     public var parent: ParentReference?
+    /// The prefix of every task token the execution issues (finds it from a late answer).
+    public var tokenPrefix: String
 
     public init(executionArn: String, stateMachine: String, stateMachineArn: String, definition: String, name: String,
-                input: JSON, seed: UInt64, at: Int64, replyTo: ReplyAddress?, parent: ParentReference?) {
+                input: JSON, seed: UInt64, at: Int64, replyTo: ReplyAddress?, parent: ParentReference?,
+                tokenPrefix: String = "") {
+        self.tokenPrefix = tokenPrefix
         self.executionArn = executionArn
         self.stateMachine = stateMachine
         self.stateMachineArn = stateMachineArn

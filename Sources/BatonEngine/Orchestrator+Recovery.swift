@@ -129,6 +129,16 @@ extension Orchestrator {
 
     // MARK: Reading back
 
+    /// True when the token was issued by an execution (in memory or in the store): an answer to it that
+    /// `taskAnswered` refuses as unknown is then a late answer to a task that ended, to log and drop.
+    public func isIssued(token: String) async -> Bool {
+        guard let dash = token.firstIndex(of: "-") else { return false }
+        let prefix = String(token[..<dash])
+        if arnByTokenPrefix[prefix] != nil { return true }
+        guard let archive else { return false }
+        return ((try? await archive.executionArn(issuingTokensWithPrefix: prefix)) ?? nil) != nil
+    }
+
     /// DescribeExecution: from memory, else from the store.
     public func describeExecution(_ arn: String) async throws -> ExecutionRecord? {
         if let live = executions[arn] { return live.record }

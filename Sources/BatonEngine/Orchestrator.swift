@@ -224,7 +224,8 @@ public actor Orchestrator {
         let current = executions[arn]?.record ?? record
         try await journalize([.started(StartedExecution(executionArn: arn, stateMachine: sm.name, stateMachineArn: sm.arn, definition: sm.definition,
                                                         name: name, input: request.input, seed: seed, at: now,
-                                                        replyTo: request.replyTo, parent: nil))], effects)
+                                                        replyTo: request.replyTo, parent: nil,
+                                                        tokenPrefix: execution.tokenPrefix))], effects)
         return (current, effects)
     }
 
@@ -521,7 +522,8 @@ public actor Orchestrator {
                                         parent: ParentLink(executionArn: parent, token: request.token, pattern: pattern))
         pendingJournal.append(.started(StartedExecution(
             executionArn: arn, stateMachine: sm.name, stateMachineArn: sm.arn, definition: sm.definition, name: name, input: input, seed: seed,
-            at: now, replyTo: nil, parent: ParentReference(executionArn: parent, token: request.token, pattern: pattern.rawValue))))
+            at: now, replyTo: nil, parent: ParentReference(executionArn: parent, token: request.token, pattern: pattern.rawValue),
+            tokenPrefix: execution.tokenPrefix)))
         if pattern == .requestResponse {
             crossEvents.append((parent, .taskSucceeded(token: request.token, output: [
                 "ExecutionArn": .string(arn), "StartDate": .string(Timestamps.format(now)),

@@ -36,6 +36,13 @@ enum SQLiteSchema {
                 CREATE TABLE catalog (kind TEXT NOT NULL, key TEXT NOT NULL, document TEXT NOT NULL, PRIMARY KEY (kind, key));
                 """)
         }
+        m.registerMigration("2-token-prefix") { db in
+            // Finds an ended execution from a late answer's token (stale, not unknown).
+            try db.execute(sql: """
+                ALTER TABLE executions ADD COLUMN token_prefix TEXT;
+                CREATE INDEX executions_by_token_prefix ON executions (token_prefix);
+                """)
+        }
         return m
     }
 }

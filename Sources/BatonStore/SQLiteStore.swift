@@ -141,11 +141,12 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
                 ]
                 if let r = s.replyTo { body["replyTo"] = JournalCodec.encode(r) }
                 if let p = s.parent { body["parent"] = JournalCodec.encode(p) }
+                if !s.tokenPrefix.isEmpty { body["tokenPrefix"] = .string(s.tokenPrefix) }
                 try db.cachedStatement(sql: """
-                    INSERT OR IGNORE INTO executions (arn, state_machine_arn, state_machine, name, status, start_ms, input)
-                    VALUES (?, ?, ?, ?, 'RUNNING', ?, ?)
+                    INSERT OR IGNORE INTO executions (arn, state_machine_arn, state_machine, name, status, start_ms, input, token_prefix)
+                    VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?)
                     """).execute(arguments: [s.executionArn, s.stateMachineArn, s.stateMachine, s.name, s.at,
-                                             s.input.serialized()])
+                                             s.input.serialized(), s.tokenPrefix])
                 try insertEntry(s.executionArn, at: s.at, kind: "started", body: JSON.object(body).serialized(), db)
             case .applied(let arn, let event, let at):
                 try insertEntry(arn, at: at, kind: "applied", body: JournalCodec.encode(event).serialized(), db)
@@ -230,6 +231,12 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
         }
     }
 
+    public func executionArn(issuingTokensWithPrefix prefix: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT arn FROM executions WHERE token_prefix = ?", arguments: [prefix])
+        }
+    }
+
     public func records(stateMachineArn: String?, status: ExecutionStatus?, limit: Int) async throws -> [ExecutionRecord] {
         try await pool.read { db in
             var sql = "SELECT * FROM executions"
@@ -280,7 +287,8 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
             return .started(StartedExecution(executionArn: arn, stateMachine: sm, stateMachineArn: smArn,
                                              definition: definition, name: name, input: body["input"] ?? .emptyObject,
                                              seed: seed, at: at, replyTo: body["replyTo"].flatMap(JournalCodec.decodeReply),
-                                             parent: body["parent"].flatMap(JournalCodec.decodeParent)))
+                                             parent: body["parent"].flatMap(JournalCodec.decodeParent),
+                                             tokenPrefix: body["tokenPrefix"]?.stringValue ?? ""))
         case "reply":
             guard let reply = JournalCodec.decodeReply(body) else {
                 throw EngineError(.storeCorrupt, "The store holds a reply address of \(arn) Baton cannot read")

@@ -178,6 +178,32 @@ struct SQLiteStoreTests {
         reopened.close()
     }
 
+    @Test("a late answer to an execution that ended before a restart is known as issued, not unknown")
+    func lateAnswerAfterRestartIsStale() async throws {
+        let path = Self.temporaryPath()
+        let store = try SQLiteStore(path: path)
+        let a = Self.orchestrator(store)
+        try await a.save(name: "two", definition: Self.two)
+        let (_, started) = try await a.start(.init(stateMachine: "two", name: "late"))
+        a.published(started)
+        let t1 = try #require(Self.tasks(started).first)
+        let e2 = try #require(try await a.taskAnswered(token: t1.request.token, .succeeded([:]), from: .reply))
+        a.published(e2)
+        let t2 = try #require(Self.tasks(e2).first)
+        a.published(try #require(try await a.taskAnswered(token: t2.request.token, .succeeded([:]), from: .reply)))
+        store.close()
+
+        let reopened = try SQLiteStore(path: path)
+        let b = Self.orchestrator(reopened)
+        _ = try await b.recover()
+        await #expect(throws: EngineError.self) {
+            _ = try await b.taskAnswered(token: t1.request.token, .succeeded([:]), from: .reply)
+        }
+        #expect(await b.isIssued(token: t1.request.token))
+        #expect(!(await b.isIssued(token: "0123456789abcdef0123456789abcdef-1")))
+        reopened.close()
+    }
+
     @Test("entries recorded together by many callers share transactions (group commit)")
     func groupCommit() async throws {
         let store = try SQLiteStore(path: Self.temporaryPath())
@@ -229,7 +255,7 @@ struct SQLiteStoreTests {
         let migrations = try await DatabaseQueue(path: path).read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["1-executions-entries-outbox-catalog"])
+        #expect(migrations == ["1-executions-entries-outbox-catalog", "2-token-prefix"])
         b.close()
     }
 }
