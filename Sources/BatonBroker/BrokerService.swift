@@ -147,18 +147,6 @@ public final class BrokerService: Sendable {
         }
     }
 
-    func handleReply(_ delivery: AMQPDelivery, queue: String) async throws {
-        let token: String
-        let answer: Orchestrator.TaskAnswer
-        do {
-            (token, answer) = try ReplyMessage.decode(delivery, maxBytes: orchestrator.configuration.maxMessageBytes)
-        } catch let e as EngineError {
-            try await deadLetter(delivery, e, queue: queue)
-            return
-        }
-        try await answerTask(token: token, answer, from: .reply, delivery: delivery, queue: queue)
-    }
-
     /// Replies delivered together: decoded and applied in one orchestrator call; returns what finishes them
     /// once the store holds them: their effects published in one batch, then the acks. The undecodable and
     /// the refused are dead-lettered one by one.
@@ -182,21 +170,19 @@ public final class BrokerService: Sendable {
         return { [accepted] in
             try await durable.wait()
             var effects: [Effect] = []
-            var refused: [(AMQPDelivery, EngineError)] = []
+            var refused: [(AMQPDelivery, String, EngineError)] = []
             for (i, outcome) in outcomes.enumerated() {
                 switch outcome {
                 case .success(let e?): effects += e
-                case .success(nil):
-                    self.logger.info("answer ignored: the task already ended (a duplicate or late answer), or it is a callback task that only SendTask* completes",
-                                     metadata: ["token": "\(tokens[i].prefix(12))…"])
-                case .failure(let e): refused.append((accepted[i], e))
+                case .success(nil): self.logIgnored(token: tokens[i])
+                case .failure(let e): refused.append((accepted[i], tokens[i], e))
                 }
             }
             try await self.perform(effects)
             for (i, outcome) in outcomes.enumerated() {
                 if case .success = outcome { try accepted[i].ack() }
             }
-            for (delivery, error) in refused { try await self.refuseAnswer(delivery, error, queue: queue) }
+            for (delivery, token, error) in refused { try await self.refuseAnswer(delivery, token: token, error, queue: queue) }
         }
     }
 
@@ -227,32 +213,28 @@ public final class BrokerService: Sendable {
             if let effects = try await orchestrator.taskAnswered(token: token, answer, from: source) {
                 try await perform(effects)
             } else {
-                logger.info("answer ignored: the task already ended (a duplicate or late answer), or it is a callback task that only SendTask* completes",
-                            metadata: ["token": "\(token.prefix(12))…"])
+                logIgnored(token: token)
             }
             try delivery.ack()
         } catch let e as EngineError {
-            try await refuseAnswer(delivery, e, queue: queue)
+            try await refuseAnswer(delivery, token: token, e, queue: queue)
         }
+    }
+
+    func logIgnored(token: String) {
+        logger.info("answer ignored: the task already ended (a duplicate or late answer), or it is a callback task that only SendTask* completes",
+                    metadata: ["token": "\(token.prefix(12))…"])
     }
 
     /// An answer the orchestrator refused: dead-lettered, unless its token was issued by an execution that
     /// ended (memory forgot it, or it ended before a restart): then it is a late answer, logged and dropped.
-    func refuseAnswer(_ delivery: AMQPDelivery, _ error: EngineError, queue: String) async throws {
-        let token = queue == configuration.controlQueue ? Self.controlToken(delivery) : delivery.properties.correlationID
-        if error.code == .taskDoesNotExist, let token,
-           await orchestrator.isIssued(token: token) {
+    func refuseAnswer(_ delivery: AMQPDelivery, token: String, _ error: EngineError, queue: String) async throws {
+        if error.code == .taskDoesNotExist, await orchestrator.isIssued(token: token) {
             logger.info("answer ignored: its execution ended before (a late answer)", metadata: ["token": "\(token.prefix(12))…"])
             try delivery.ack()
             return
         }
         try await deadLetter(delivery, error, queue: queue)
-    }
-
-    /// The task token of a control message (SendTask*), for telling late answers from unknown tokens.
-    static func controlToken(_ delivery: AMQPDelivery) -> String? {
-        guard let json = try? JSONParser.parse(bytes: delivery.body) else { return nil }
-        return json["taskToken"]?.stringValue
     }
 
     func handleTimer(_ fired: FiredTimer) async {

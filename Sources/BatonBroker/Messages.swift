@@ -47,10 +47,7 @@ enum StartMessage {
 
     /// The message_id itself when it is a valid execution name, else a UUID-shaped digest of it.
     static func executionName(fromMessageID id: String) -> String {
-        let forbidden = Set("<>{}[]?*\"#%\\^|~`$&,;:/ \t\n\r")
-        if !id.isEmpty, id.count <= 80, !id.contains(where: { forbidden.contains($0) || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) }) {
-            return id
-        }
+        if Orchestrator.isValidName(id) { return id }
         var a: UInt64 = 0xcbf2_9ce4_8422_2325, b: UInt64 = 0x8422_2325_cbf2_9ce4
         for byte in id.utf8 {
             a = (a ^ UInt64(byte)) &* 0x100_0000_01b3

@@ -125,30 +125,9 @@ public final class JournalTicket: @unchecked Sendable {
     }
 }
 
-/// A journal in memory: keeps the entries for tests (`retaining: true`), or nothing at all for a run
-/// without a store (executions then live only as long as the process).
-public final class InMemoryJournal: ExecutionJournal, @unchecked Sendable {
-    // The lock guards `stored`.
-    private let lock = NSLock()
-    private var stored: [JournalEntry] = []
-    private let retaining: Bool
+/// The journal of a run without a store: it records nothing, so executions live only as long as the process.
+public struct InMemoryJournal: ExecutionJournal {
+    public init() {}
 
-    public init(retaining: Bool = false) {
-        self.retaining = retaining
-    }
-
-    public func record(_ entries: [JournalEntry]) -> JournalTicket {
-        guard retaining else { return .done }
-        lock.lock()
-        stored.append(contentsOf: entries)
-        lock.unlock()
-        return .done
-    }
-
-    /// Everything recorded so far, in order.
-    public var entries: [JournalEntry] {
-        lock.lock()
-        defer { lock.unlock() }
-        return stored
-    }
+    public func record(_ entries: [JournalEntry]) -> JournalTicket { .done }
 }

@@ -120,17 +120,22 @@ extension Orchestrator {
         }
         let now = clock()
         let step = live.execution.handle(.redrive, now: now)
+        var effects = reopenRedriven(live)
+        effects += settle(arn, step, now: now)
+        try await journalize([.applied(executionArn: arn, event: .redrive, at: now)], effects)
+        return (now, effects)
+    }
+
+    /// What a redrive does beside the core (here and when replaying one): the record runs again, the
+    /// execution counts as running and is no longer among the ended ones to forget; its RUNNING event.
+    func reopenRedriven(_ live: LiveExecution) -> [Effect] {
+        let arn = live.record.executionArn
         Self.reopen(&live.record)
-        executions[arn] = live
         runningCount += 1
         if finishedHead < finishedOrder.count, let i = finishedOrder[finishedHead...].firstIndex(of: arn) {
             finishedOrder.remove(at: i)
         }
-        var effects: [Effect] = [.publishEvent(routingKey: "execution.RUNNING.\(live.record.stateMachineName)",
-                                               body: live.record.eventDetail())]
-        effects += settle(arn, step, now: now)
-        try await journalize([.applied(executionArn: arn, event: .redrive, at: now)], effects)
-        return (now, effects)
+        return [.publishEvent(routingKey: "execution.RUNNING.\(live.record.stateMachineName)", body: live.record.eventDetail())]
     }
 
     /// A record running again after a redrive (what replaying `ExecutionEvent.redrive` does to a record too).

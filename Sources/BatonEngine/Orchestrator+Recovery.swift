@@ -67,10 +67,7 @@ extension Orchestrator {
                 }
                 let smArn = s.stateMachineArn
                 let roleArn = registry.find(s.stateMachine)?.roleArn ?? configuration.defaultRoleArn
-                let info = ExecutionInfo(executionArn: s.executionArn, name: s.name, stateMachineArn: smArn,
-                                         stateMachineName: s.stateMachine, roleArn: roleArn, region: configuration.region,
-                                         startTime: s.at, input: s.input, seed: s.seed)
-                var execution = Execution(machine: machine, info: info, limits: configuration.limits)
+                var execution = Self.execution(s, machine: machine, roleArn: roleArn, configuration: configuration)
                 let record = ExecutionRecord(executionArn: s.executionArn, stateMachineArn: smArn,
                                              stateMachineName: s.stateMachine, name: s.name, status: .running,
                                              startDate: s.at, input: s.input)
@@ -91,13 +88,7 @@ extension Orchestrator {
                 guard let live = executions[arn] else { continue }
                 if case .timerFired(Execution.redriveEventId) = event, live.execution.isRedrivable {
                     let step = live.execution.handle(event, now: at)
-                    Self.reopen(&live.record)
-                    runningCount += 1
-                    if finishedHead < finishedOrder.count, let i = finishedOrder[finishedHead...].firstIndex(of: arn) {
-                        finishedOrder.remove(at: i)
-                    }
-                    effects.append(.publishEvent(routingKey: "execution.RUNNING.\(live.record.stateMachineName)",
-                                                 body: live.record.eventDetail()))
+                    effects += reopenRedriven(live)
                     effects += absorb(arn, step, now: at)
                     crossEvents.removeAll()
                     pendingJournal.removeAll()
@@ -166,6 +157,15 @@ extension Orchestrator {
         return Array(byArn.values.sorted { $0.startDate > $1.startDate }.prefix(limit))
     }
 
+    /// The core's execution as a `started` entry recorded it, before its start step.
+    static func execution(_ s: StartedExecution, machine: StateMachine, roleArn: String,
+                          configuration: EngineConfiguration) -> Execution {
+        let info = ExecutionInfo(executionArn: s.executionArn, name: s.name, stateMachineArn: s.stateMachineArn,
+                                 stateMachineName: s.stateMachine, roleArn: roleArn, region: configuration.region,
+                                 startTime: s.at, input: s.input, seed: s.seed)
+        return Execution(machine: machine, info: info, limits: configuration.limits)
+    }
+
     /// The history of an execution rebuilt from its entries alone (no engine state touched).
     public static func history(replaying entries: [JournalEntry], configuration: EngineConfiguration) -> [HistoryEvent] {
         var execution: Execution?
@@ -174,11 +174,7 @@ extension Orchestrator {
             switch entry {
             case .started(let s):
                 guard execution == nil, case .success(let machine) = DefinitionParser.parse(text: s.definition) else { continue }
-                let info = ExecutionInfo(executionArn: s.executionArn, name: s.name,
-                                         stateMachineArn: s.stateMachineArn,
-                                         stateMachineName: s.stateMachine, roleArn: configuration.defaultRoleArn,
-                                         region: configuration.region, startTime: s.at, input: s.input, seed: s.seed)
-                var e = Execution(machine: machine, info: info, limits: configuration.limits)
+                var e = Self.execution(s, machine: machine, roleArn: configuration.defaultRoleArn, configuration: configuration)
                 history += e.start(now: s.at).events
                 execution = e
             case .applied(_, let event, let at):

@@ -564,7 +564,7 @@ public actor Orchestrator {
     }
 
     /// AWS's rule for execution names: 1–80 characters, none of whitespace, wildcards, brackets or control characters.
-    static func isValidName(_ name: String) -> Bool {
+    public static func isValidName(_ name: String) -> Bool {
         guard !name.isEmpty, name.count <= 80 else { return false }
         let forbidden = Set("<>{}[]?*\"#%\\^|~`$&,;:/ \t\n\r")
         return !name.contains { forbidden.contains($0) || ($0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } ?? false) }

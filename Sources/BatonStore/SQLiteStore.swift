@@ -25,12 +25,14 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
     let pool: DatabasePool
     let logger: Logger
 
+    /// Ids of definition texts already stored: filled before the writer starts, then the writer's alone.
+    private var definitionIds: [String: Int64] = [:]
+
     // The lock guards everything below it.
     private let lock = NSCondition()
     private var pending: [JournalEntry] = []
     private var tickets: [JournalTicket] = []
     private var closed = false
-    private var definitionIds: [String: Int64] = [:]
     private var writer: Thread?
     private var commitCount = 0
     private var committedEntryCount = 0
@@ -180,17 +182,12 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
 
     /// The id of a definition's text, inserting it the first time (only the writer thread calls this).
     private func definitionId(_ text: String, _ db: Database) throws -> Int64 {
-        lock.lock()
-        let known = definitionIds[text]
-        lock.unlock()
-        if let known { return known }
+        if let known = definitionIds[text] { return known }
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO definitions (text) VALUES (?)").execute(arguments: [text])
         guard let id = try Int64.fetchOne(db, sql: "SELECT id FROM definitions WHERE text = ?", arguments: [text]) else {
             throw EngineError(.storeUnavailable, "definition not stored")
         }
-        lock.lock()
         definitionIds[text] = id
-        lock.unlock()
         return id
     }
 
