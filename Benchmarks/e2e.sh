@@ -3,7 +3,9 @@
 #   Benchmarks/e2e.sh [SECONDS]      (needs ../shared/baselines/rpcbench for the baseline and the echo worker)
 # 1. rpcbench (classic durable queues, persistent messages, publisher confirms — Baton's settings):
 #    64 requests in flight → round trips/s; 1 in flight → p50 round trip.
-# 2. baton serve (release) with rpcbench's echo worker answering queue bench.task:
+# 2. baton serve (release) with rpcbench's echo worker answering queue bench.task, executions started by
+#    Benchmarks/e2e-client (C on rabbitmq-c, like rpcbench's client, so the ratio compares Baton with the broker
+#    and not two client libraries; `baton bench-e2e` is the same client in Swift, for users):
 #    a 10-Task sequential workflow, 64 executions in flight → task round trips/s;
 #    a 1-Task workflow, 1 in flight → p50 execution latency.
 # 3. Memory: 10,000 executions waiting on a task nobody answers → the orchestrator's resident memory.
@@ -26,6 +28,7 @@ trap cleanup EXIT
 
 [ -f "$shared/baselines/rpcbench/rpcbench.c" ] || { echo "e2e: needs $shared/baselines/rpcbench (the baseline)"; exit 2; }
 cc -O2 -o "$work/rpcbench" "$shared/baselines/rpcbench/rpcbench.c" $(pkg-config --cflags --libs librabbitmq)
+cc -O2 -o "$work/e2e-client" Benchmarks/e2e-client/e2e-client.c $(pkg-config --cflags --libs librabbitmq)
 [ -n "${BATON:-}" ] || swift build -c release --product baton >/dev/null
 baton=${BATON:-$root/.build/release/baton}
 
@@ -62,12 +65,12 @@ AMQP_PORT=$port rpc setup classic
 "$baton" serve --amqp-url "$url" --definitions "$work/defs" --prefetch 256 --http-port 0 --log-level warning > "$work/serve.log" 2>&1 & serve_pid=$!
 sleep 2
 AMQP_PORT=$port rpc worker classic 1 64 & worker_pid=$!; sleep 0.3
-b64=$("$baton" bench-e2e --amqp-url "$url" --state-machine bench10 --in-flight 64 --seconds "$secs" --tasks-per-execution 10); echo "$b64"
-b1=$("$baton" bench-e2e --amqp-url "$url" --state-machine bench1 --in-flight 1 --seconds "$secs" --tasks-per-execution 1); echo "$b1"
+b64=$("$work/e2e-client" run bench10 64 "$secs" 10); echo "$b64"
+b1=$("$work/e2e-client" run bench1 1 "$secs" 1); echo "$b1"
 
 echo "== memory: 10,000 executions waiting on a task =="
 rss_before=$(awk '/VmRSS/{print $2}' /proc/$serve_pid/status)
-"$baton" bench-e2e --amqp-url "$url" --state-machine idle --start-only 10000
+"$work/e2e-client" start idle 10000
 for _ in $(seq 1 120); do
   waiting=$(scripts/rabbitmq-node.sh ctl "$node" "$port" list_queues name messages 2>/dev/null | awk '$1=="bench.idle"{print $2}')
   [ "${waiting:-0}" -ge 10000 ] && break
@@ -85,8 +88,8 @@ scripts/rabbitmq-node.sh ctl "$node" "$port" purge_queue bench.idle >/dev/null 2
 "$baton" serve --amqp-url "$url" --definitions "$work/defs" --prefetch 256 --http-port 0 --log-level warning --store "$work/store.sqlite" > "$work/serve-store.log" 2>&1 & serve_pid=$!
 sleep 2
 AMQP_PORT=$port rpc worker classic 1 64 & worker_pid=$!; sleep 0.3
-d64=$("$baton" bench-e2e --amqp-url "$url" --state-machine bench10 --in-flight 64 --seconds "$secs" --tasks-per-execution 10); echo "$d64"
-d1=$("$baton" bench-e2e --amqp-url "$url" --state-machine bench1 --in-flight 1 --seconds "$secs" --tasks-per-execution 1); echo "$d1"
+d64=$("$work/e2e-client" run bench10 64 "$secs" 10); echo "$d64"
+d1=$("$work/e2e-client" run bench1 1 "$secs" 1); echo "$d1"
 echo "store: $(du -h "$work/store.sqlite" | cut -f1) after the runs"
 
 python3 - "$rpc64" "$rpc1" "$b64" "$b1" "$d64" "$d1" <<'PY'

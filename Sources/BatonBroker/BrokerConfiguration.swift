@@ -10,6 +10,10 @@ public struct BrokerConfiguration: Sendable {
     public var triggers: [Trigger]
     /// How often the sweep looks for overdue timers, in milliseconds.
     public var sweepIntervalMilliseconds: Int64
+    /// `x-queue-version` of Baton's own classic queues (start, replies, control, dead, triggers); nil declares
+    /// them without it. Version 2 needs RabbitMQ 3.10+ (older brokers ignore it); queues that already exist
+    /// with another version are used as they are.
+    public var classicQueueVersion: Int?
 
     /// Binds an existing exchange and routing key to a state machine.
     public struct Trigger: Sendable, Hashable {
@@ -35,11 +39,12 @@ public struct BrokerConfiguration: Sendable {
     }
 
     public init(prefix: String = "baton", prefetch: UInt16 = 64, triggers: [Trigger] = [],
-                sweepIntervalMilliseconds: Int64 = 1_000) {
+                sweepIntervalMilliseconds: Int64 = 1_000, classicQueueVersion: Int? = nil) {
         self.prefix = prefix
         self.prefetch = prefetch
         self.triggers = triggers
         self.sweepIntervalMilliseconds = sweepIntervalMilliseconds
+        self.classicQueueVersion = classicQueueVersion
     }
 
     public var startQueue: String { "\(prefix).start" }
@@ -53,12 +58,12 @@ public struct BrokerConfiguration: Sendable {
 
     /// The orchestrator's own queues and exchanges (the timer ladder declares its own).
     public func topology() -> AMQPTopology {
-        var queues = [startQueue, repliesQueue, controlQueue, deadQueue].map { AMQPQueue(name: $0) }
+        var queues = [startQueue, repliesQueue, controlQueue, deadQueue].map { AMQPQueue(name: $0, classicVersion: classicQueueVersion) }
         let exchanges = [AMQPExchange(name: eventsExchange, kind: .topic)]
         var bindings: [AMQPBinding] = []
         for t in triggers {
             // The trigger's exchange is the user's and must exist; only its queue and binding are ours.
-            queues.append(AMQPQueue(name: triggerQueue(t)))
+            queues.append(AMQPQueue(name: triggerQueue(t), classicVersion: classicQueueVersion))
             bindings.append(AMQPBinding(queue: triggerQueue(t), exchange: t.exchange, routingKey: t.routingKey))
         }
         return AMQPTopology(exchanges: exchanges, queues: queues, bindings: bindings)

@@ -35,8 +35,30 @@ public final class BrokerService: Sendable {
 
     /// Declares the orchestrator's queues, exchanges and the timer ladder (idempotent).
     public func declare() async throws {
-        try await connection.declare(configuration.topology())
+        let topology = configuration.topology()
+        do {
+            try await connection.declare(topology)
+        } catch let error as AMQPError where error.code == .preconditionFailed {
+            try await declareKeepingExistingQueues(topology, after: error)
+        }
         try await timers.declare()
+    }
+
+    /// Declares the topology queue by queue: a queue that already exists with other arguments (declared by an
+    /// earlier Baton as a classic queue of version 1) is used as it is, with a warning.
+    func declareKeepingExistingQueues(_ topology: AMQPTopology, after error: AMQPError) async throws {
+        for queue in topology.queues {
+            do {
+                try await connection.declare(AMQPTopology(queues: [queue]))
+            } catch let refused as AMQPError where refused.code == .preconditionFailed && queue.classicVersion != nil {
+                var existing = queue
+                existing.classicVersion = nil
+                try await connection.declare(AMQPTopology(queues: [existing]))
+                logger.warning("queue exists without x-queue-version; used as it is (delete it while idle to get the faster version 2)",
+                               metadata: ["queue": "\(queue.name)", "broker": "\(refused.message)"])
+            }
+        }
+        try await connection.declare(AMQPTopology(exchanges: topology.exchanges, bindings: topology.bindings))
     }
 
     /// Consumes until the surrounding task is cancelled.

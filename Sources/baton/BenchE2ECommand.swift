@@ -63,34 +63,39 @@ struct BenchE2ECommand: AsyncParsableCommand {
         let deadline = start + .milliseconds(Int64(seconds * 1000))
         var measuring = true
 
-        func publish(_ n: Int) async throws {
-            var batch: [AMQPMessage] = []
-            for _ in 0..<n {
-                let id = "e\(next)"
-                next += 1
-                let body: JSON = ["stateMachine": .string(stateMachine), "input": ["n": .int(next)]]
-                batch.append(AMQPMessage(routingKey: startQueue, body: Array(body.serialized().utf8),
-                                         properties: AMQPProperties(contentType: "application/json", deliveryMode: .persistent,
-                                                                    correlationID: id, replyTo: replyQueue)))
-                sent[id] = clock.now
+        // Each start's confirm is awaited by a child task, so waiting for confirms never holds up the results.
+        try await withThrowingDiscardingTaskGroup { group in
+            func publish(_ n: Int) {
+                var batch: [AMQPMessage] = []
+                for _ in 0..<n {
+                    let id = "e\(next)"
+                    next += 1
+                    let body: JSON = ["stateMachine": .string(stateMachine), "input": ["n": .int(next)]]
+                    batch.append(AMQPMessage(routingKey: startQueue, body: Array(body.serialized().utf8),
+                                             properties: AMQPProperties(contentType: "application/json", deliveryMode: .persistent,
+                                                                        correlationID: id, replyTo: replyQueue)))
+                    sent[id] = clock.now
+                }
+                group.addTask { [batch] in
+                    for r in await connection.publish(batch: batch) { try r.get() }
+                }
             }
-            for r in await connection.publish(batch: batch) { try r.get() }
-        }
 
-        try await publish(inFlight)
-        for try await delivery in consumer {
-            try delivery.ack()
-            guard let id = delivery.properties.correlationID, let t0 = sent.removeValue(forKey: id) else { continue }
-            let elapsed = clock.now - t0
-            if measuring {
-                latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
-                if let json = try? JSONParser.parse(bytes: delivery.body), json["status"] != .string("SUCCEEDED") { failed += 1 }
-            }
-            if clock.now >= deadline { measuring = false }
-            if measuring {
-                try await publish(1)
-            } else if sent.isEmpty {
-                break
+            publish(inFlight)
+            for try await delivery in consumer {
+                try delivery.ack()
+                guard let id = delivery.properties.correlationID, let t0 = sent.removeValue(forKey: id) else { continue }
+                let elapsed = clock.now - t0
+                if measuring {
+                    latencies.append(Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15)
+                    if let json = try? JSONParser.parse(bytes: delivery.body), json["status"] != .string("SUCCEEDED") { failed += 1 }
+                }
+                if clock.now >= deadline { measuring = false }
+                if measuring {
+                    publish(1)
+                } else if sent.isEmpty {
+                    break
+                }
             }
         }
         let wall = clock.now - start

@@ -48,6 +48,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Unsettled deliveries per consumer.")
     var prefetch: UInt16 = 64
 
+    @Option(name: .customLong("classic-queue-version"),
+            help: "Declare Baton's own queues (start, replies, control, dead, triggers) as classic queues of this version (RabbitMQ 3.10+). 2: more throughput under load, more latency per message when idle (BENCHMARKS.md).")
+    var classicQueueVersion: Int?
+
     @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
@@ -57,6 +61,10 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
             printError("baton serve: --log-level must be one of trace, debug, info, notice, warning, error, critical")
+            throw ExitCode(2)
+        }
+        if let v = classicQueueVersion, v != 1 && v != 2 {
+            printError("baton serve: --classic-queue-version must be 1 or 2")
             throw ExitCode(2)
         }
         LoggingSystem.bootstrap { label in
@@ -143,7 +151,8 @@ struct ServeCommand: AsyncParsableCommand {
         let timers = TimerLadder(connection: connection, configuration: TimerLadderConfiguration(prefix: prefix),
                                  logger: Logger(label: "baton.timers"))
         let broker = BrokerService(connection: connection, orchestrator: orchestrator,
-                                   configuration: BrokerConfiguration(prefix: prefix, prefetch: prefetch, triggers: parsedTriggers),
+                                   configuration: BrokerConfiguration(prefix: prefix, prefetch: prefetch, triggers: parsedTriggers,
+                                                                      classicQueueVersion: classicQueueVersion),
                                    timers: timers, logger: Logger(label: "baton.broker"))
         let machines = await orchestrator.stateMachines.count
         logger.info("connected", metadata: ["amqp": "\(AMQPConfiguration.redacting(url: url))", "stateMachines": "\(machines)"])
