@@ -71,10 +71,19 @@ public final class AMQPConnection: Sendable {
     public func publish(batch messages: [AMQPMessage]) async -> [Result<Void, AMQPError>] {
         guard !messages.isEmpty else { return [] }
         return await withCheckedContinuation { (continuation: CheckedContinuation<[Result<Void, AMQPError>], Never>) in
-            let batch = PublishBatch(count: messages.count, continuation: continuation)
-            let commands = messages.enumerated().map { Command.publish($0.element, .batch(batch, index: $0.offset)) }
-            for refused in mailbox.post(commands) { refused.failClosed() }
+            publish(batch: messages) { continuation.resume(returning: $0) }
         }
+    }
+
+    /// Hands the messages to the connection thread and returns at once; `confirmed` gets one result per message,
+    /// in order, once the broker has confirmed (or refused) them all. It runs on the connection thread (or at
+    /// once, when the connection is closed) and must not block.
+    public func publish(batch messages: [AMQPMessage],
+                        confirmed: @escaping @Sendable ([Result<Void, AMQPError>]) -> Void) {
+        guard !messages.isEmpty else { return confirmed([]) }
+        let batch = PublishBatch(count: messages.count, done: confirmed)
+        let commands = messages.enumerated().map { Command.publish($0.element, .batch(batch, index: $0.offset)) }
+        for refused in mailbox.post(commands) { refused.failClosed() }
     }
 
     /// Starts consuming `queue` with manual acknowledgement and at most `prefetch` unsettled deliveries.

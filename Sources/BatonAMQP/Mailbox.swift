@@ -167,29 +167,29 @@ enum PublishCompletion: Sendable {
     }
 }
 
-/// Collects the confirms of a batch and resumes its caller once all are in.
+/// Collects the confirms of a batch and reports them once all are in (on the connection thread).
 ///
 /// `@unchecked Sendable`: `results` and `remaining` are only touched while holding `lock`.
 final class PublishBatch: @unchecked Sendable {
     private let lock = NSLock()
     private var results: [Result<Void, AMQPError>]
     private var remaining: Int
-    private let continuation: CheckedContinuation<[Result<Void, AMQPError>], Never>
+    private let done: @Sendable ([Result<Void, AMQPError>]) -> Void
 
-    init(count: Int, continuation: CheckedContinuation<[Result<Void, AMQPError>], Never>) {
+    init(count: Int, done: @escaping @Sendable ([Result<Void, AMQPError>]) -> Void) {
         results = Array(repeating: .success(()), count: count)
         remaining = count
-        self.continuation = continuation
+        self.done = done
     }
 
     func complete(_ index: Int, _ result: Result<Void, AMQPError>) {
         lock.lock()
         results[index] = result
         remaining -= 1
-        let done = remaining == 0
-        let final = done ? results : []
+        let finished = remaining == 0
+        let final = finished ? results : []
         lock.unlock()
-        if done { continuation.resume(returning: final) }
+        if finished { done(final) }
     }
 }
 

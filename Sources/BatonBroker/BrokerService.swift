@@ -162,16 +162,15 @@ public final class BrokerService: Sendable {
         do {
             let (record, effects) = try await orchestrator.start(request)
             logger.debug("execution started", metadata: ["execution": "\(record.executionArn)"])
-            try await perform(effects)
-            try delivery.ack()
+            send(effects, thenAck: [delivery])
         } catch let e as EngineError {
             try await deadLetter(delivery, e, queue: queue)
         }
     }
 
-    /// Replies delivered together: decoded and applied in one orchestrator call; returns what finishes them
-    /// once the store holds them: their effects published in one batch, then the acks. The undecodable and
-    /// the refused are dead-lettered one by one.
+    /// Replies delivered together: decoded and applied in one orchestrator call. Once the store holds them, their
+    /// effects are sent and they are acked without waiting for a task (`send`). Returns what is left to do for the
+    /// refused ones (dead-lettered once the batch is durable); the undecodable are dead-lettered at once.
     func applyReplies(_ batch: [AMQPDelivery], queue: String) async throws -> (@Sendable () async throws -> Void)? {
         var answers: [(token: String, answer: Orchestrator.TaskAnswer)] = []
         var accepted: [AMQPDelivery] = []
@@ -188,22 +187,33 @@ public final class BrokerService: Sendable {
         }
         guard !answers.isEmpty else { return nil }
         let (outcomes, durable) = await orchestrator.applyAnswers(answers, from: .reply)
-        let tokens = answers.map(\.token)
-        return { [accepted] in
+        var effects: [Effect] = []
+        var applied: [AMQPDelivery] = []
+        var refused: [(AMQPDelivery, String, EngineError)] = []
+        applied.reserveCapacity(outcomes.count)
+        for (i, outcome) in outcomes.enumerated() {
+            switch outcome {
+            case .success(let e?):
+                effects += e
+                applied.append(accepted[i])
+            case .success(nil):
+                logIgnored(token: answers[i].token)
+                applied.append(accepted[i])
+            case .failure(let e):
+                refused.append((accepted[i], answers[i].token, e))
+            }
+        }
+        durable.whenComplete { [effects, applied] result in
+            switch result {
+            case .success: self.send(effects, thenAck: applied)
+            case .failure(let error):
+                // Not saved: not acked either, so the broker delivers the replies again.
+                self.logger.error("replies not recorded; they stay unacked", metadata: ["error": "\(error)"])
+            }
+        }
+        guard !refused.isEmpty else { return nil }
+        return { [refused] in
             try await durable.wait()
-            var effects: [Effect] = []
-            var refused: [(AMQPDelivery, String, EngineError)] = []
-            for (i, outcome) in outcomes.enumerated() {
-                switch outcome {
-                case .success(let e?): effects += e
-                case .success(nil): self.logIgnored(token: tokens[i])
-                case .failure(let e): refused.append((accepted[i], tokens[i], e))
-                }
-            }
-            try await self.perform(effects)
-            for (i, outcome) in outcomes.enumerated() {
-                if case .success = outcome { try accepted[i].ack() }
-            }
             for (delivery, token, error) in refused { try await self.refuseAnswer(delivery, token: token, error, queue: queue) }
         }
     }
@@ -298,24 +308,80 @@ public final class BrokerService: Sendable {
         var messages: [AMQPMessage] = []
         var timerRequests: [TimerRequest] = []
         for effect in effects {
-            switch effect {
-            case .publishTask(let dispatch):
-                try await ensureQueue(dispatch.route.queue)
-                messages.append(TaskMessage.message(dispatch, repliesQueue: configuration.repliesQueue))
-            case .scheduleTimer(let execution, let timer, let due):
+            if case .publishTask(let dispatch) = effect { try await ensureQueue(dispatch.route.queue) }
+            if case .scheduleTimer(let execution, let timer, let due) = effect {
                 timerRequests.append(TimerRequest(execution: execution, timer: timer, dueAt: due))
-            case .publishResult(let reply, let body):
-                messages.append(AMQPMessage(routingKey: reply.replyTo, body: Array(body.serialized().utf8),
-                                            properties: AMQPProperties(contentType: "application/json",
-                                                                       deliveryMode: .persistent,
-                                                                       correlationID: reply.correlationId)))
-            case .publishEvent(let key, let body):
-                messages.append(AMQPMessage(exchange: configuration.eventsExchange, routingKey: key,
-                                            body: Array(body.serialized().utf8),
-                                            properties: AMQPProperties(contentType: "application/json",
-                                                                       deliveryMode: .persistent)))
+            } else if let message = message(for: effect) {
+                messages.append(message)
             }
         }
+        try await deliver(messages, timers: timerRequests)
+        orchestrator.published(effects)
+    }
+
+    /// Sends effects and then acks the deliveries they answer, without waiting: the messages go to the connection
+    /// at once and their confirms are handled as they come (a failed one is published again by a task, until
+    /// confirmed). Acking before the confirms loses nothing: without a store the decision lives in this process,
+    /// which keeps publishing until confirmed; with a store the outbox holds it across a crash. Effects that need
+    /// a wait (a timer, a task queue not declared yet) go through `perform` on a task, the acks after it.
+    func send(_ effects: [Effect], thenAck deliveries: [AMQPDelivery]) {
+        var messages: [AMQPMessage] = []
+        messages.reserveCapacity(effects.count)
+        for effect in effects {
+            if case .publishTask(let dispatch) = effect, !declaredQueues.contains(dispatch.route.queue) { messages = []; break }
+            guard let message = message(for: effect) else { messages = []; break }
+            messages.append(message)
+        }
+        guard messages.count == effects.count else {
+            Task {
+                try await self.perform(effects)
+                for delivery in deliveries { self.ack(delivery) }
+            }
+            return
+        }
+        if !messages.isEmpty {
+            connection.publish(batch: messages) { [messages] results in
+                let failed = zip(messages, results).compactMap { m, r -> AMQPMessage? in if case .failure = r { m } else { nil } }
+                guard !failed.isEmpty else { return self.orchestrator.published(effects) }
+                Task {
+                    try await self.deliver(failed, timers: [])
+                    self.orchestrator.published(effects)
+                }
+            }
+        }
+        for delivery in deliveries { ack(delivery) }
+    }
+
+    /// Acks; a connection already closed means the broker requeued the delivery (it comes again, as a duplicate).
+    func ack(_ delivery: AMQPDelivery) {
+        do {
+            try delivery.ack()
+        } catch {
+            logger.debug("ack not sent: the connection is closed; the message will be delivered again")
+        }
+    }
+
+    /// The message an effect publishes (nil for a timer: the ladder schedules those).
+    func message(for effect: Effect) -> AMQPMessage? {
+        switch effect {
+        case .publishTask(let dispatch):
+            return TaskMessage.message(dispatch, repliesQueue: configuration.repliesQueue)
+        case .scheduleTimer:
+            return nil
+        case .publishResult(let reply, let body):
+            return AMQPMessage(routingKey: reply.replyTo, body: Array(body.serialized().utf8),
+                               properties: AMQPProperties(contentType: "application/json", deliveryMode: .persistent,
+                                                          correlationID: reply.correlationId))
+        case .publishEvent(let key, let body):
+            return AMQPMessage(exchange: configuration.eventsExchange, routingKey: key, body: Array(body.serialized().utf8),
+                               properties: AMQPProperties(contentType: "application/json", deliveryMode: .persistent))
+        }
+    }
+
+    /// Publishes messages and schedules timers, retrying whatever is not confirmed until everything is.
+    func deliver(_ messages: [AMQPMessage], timers timerRequests: [TimerRequest]) async throws {
+        var messages = messages
+        var timerRequests = timerRequests
         var attempt = 0
         while !messages.isEmpty || !timerRequests.isEmpty {
             // Only run the two in parallel when both have work: a child task per message costs a hand-off.
@@ -341,17 +407,17 @@ public final class BrokerService: Sendable {
             _ = await connection.waitUntilConnected()
             try await Task.sleep(for: .milliseconds(min(2_000, 50 * attempt)))
         }
-        orchestrator.published(effects)
     }
 
     /// Declares a task queue the first time it is used, unless it already exists (a worker's own settings win).
     func ensureQueue(_ name: String) async throws {
-        guard declaredQueues.insert(name) else { return }
+        guard !declaredQueues.contains(name) else { return }
         do {
             _ = try await connection.inspect(queue: name)
         } catch let e as AMQPError where e.code == .notFound {
             try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: name)]))
         }
+        declaredQueues.insert(name)
     }
 
     /// Publishes a message Baton cannot process to `<prefix>.dead` with the reason, then acks it.
@@ -382,16 +448,22 @@ public final class BrokerService: Sendable {
     }
 }
 
-/// Task queues already declared or found (a small locked set).
+/// Task queues known to exist (declared or found): a small locked set. A name goes in only once its queue
+/// exists, so nothing is published to a queue still being declared.
 final class DeclaredQueues: @unchecked Sendable {
     // The lock guards `names`.
     private let lock = NSLock()
     private var names: Set<String> = []
 
-    /// Inserts; true when the name was new.
-    func insert(_ name: String) -> Bool {
+    func insert(_ name: String) {
         lock.lock()
         defer { lock.unlock() }
-        return names.insert(name).inserted
+        names.insert(name)
+    }
+
+    func contains(_ name: String) -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return names.contains(name)
     }
 }

@@ -82,6 +82,7 @@ public final class JournalTicket: @unchecked Sendable {
     private let lock = NSLock()
     private var outcome: Result<Void, any Error>?
     private var waiters: [CheckedContinuation<Void, any Error>] = []
+    private var callbacks: [@Sendable (Result<Void, any Error>) -> Void] = []
 
     public init() {}
 
@@ -98,9 +99,25 @@ public final class JournalTicket: @unchecked Sendable {
         guard outcome == nil else { lock.unlock(); return }
         outcome = result
         let resumed = waiters
+        let called = callbacks
         waiters.removeAll()
+        callbacks.removeAll()
         lock.unlock()
         for w in resumed { w.resume(with: result) }
+        for c in called { c(result) }
+    }
+
+    /// Calls `body` once the entries are durable (or the journal failed): at once when they already are, else on
+    /// the thread that completes the ticket (the store's writer), so `body` must be quick and must not block.
+    public func whenComplete(_ body: @escaping @Sendable (Result<Void, any Error>) -> Void) {
+        lock.lock()
+        if let outcome {
+            lock.unlock()
+            body(outcome)
+        } else {
+            callbacks.append(body)
+            lock.unlock()
+        }
     }
 
     private var currentOutcome: Result<Void, any Error>? {
