@@ -11,10 +11,13 @@ public final class AMQPConnection: Sendable {
     public let configuration: AMQPConfiguration
     private let mailbox: Mailbox
     private let ids = IDSource()
+    /// Runs jobs on the connection's thread (see ``AMQPConnectionExecutor``).
+    public let executor: AMQPConnectionExecutor
 
-    private init(configuration: AMQPConfiguration, mailbox: Mailbox) {
+    private init(configuration: AMQPConfiguration, mailbox: Mailbox, executor: AMQPConnectionExecutor) {
         self.configuration = configuration
         self.mailbox = mailbox
+        self.executor = executor
     }
 
     deinit {
@@ -28,7 +31,8 @@ public final class AMQPConnection: Sendable {
     public static func connect(_ configuration: AMQPConfiguration, logger: AMQPLogger = .disabled,
                                name: String = "baton-amqp", waitingUpTo: Duration? = nil) async throws -> AMQPConnection {
         let mailbox = try Mailbox()
-        let worker = ConnectionWorker(configuration: configuration, mailbox: mailbox, logger: logger)
+        let executor = AMQPConnectionExecutor(mailbox: mailbox)
+        let worker = ConnectionWorker(configuration: configuration, mailbox: mailbox, executor: executor, logger: logger)
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             worker.firstConnect = continuation
             worker.firstConnectDeadline = waitingUpTo.map { ContinuousClock.now + $0 }
@@ -37,7 +41,7 @@ public final class AMQPConnection: Sendable {
             thread.stackSize = 1 << 20
             thread.start()
         }
-        return AMQPConnection(configuration: configuration, mailbox: mailbox)
+        return AMQPConnection(configuration: configuration, mailbox: mailbox, executor: executor)
     }
 
     /// Declares exchanges, queues and bindings, and remembers them to declare again after a reconnect.

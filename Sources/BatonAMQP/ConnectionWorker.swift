@@ -22,6 +22,7 @@ import Foundation
 final class ConnectionWorker: @unchecked Sendable {
     private let configuration: AMQPConfiguration
     private let mailbox: Mailbox
+    private let executor: AMQPConnectionExecutor
     private let logger: AMQPLogger
     var firstConnect: CheckedContinuation<Void, any Error>?
     /// Until when failures of the first connection are retried (nil: the first failure is final).
@@ -47,15 +48,17 @@ final class ConnectionWorker: @unchecked Sendable {
     private static let publishChannel: UInt16 = 1
     private static let declareChannel: UInt16 = 2
 
-    init(configuration: AMQPConfiguration, mailbox: Mailbox, logger: AMQPLogger) {
+    init(configuration: AMQPConfiguration, mailbox: Mailbox, executor: AMQPConnectionExecutor, logger: AMQPLogger) {
         self.configuration = configuration
         self.mailbox = mailbox
+        self.executor = executor
         self.logger = logger
     }
 
     // MARK: - The loop
 
     func run() {
+        mailbox.adoptCurrentThread()
         var attempt = 0
         while !stopping {
             if let deadline = closeDeadline, connection == nil || confirms.count == 0 || ContinuousClock.now >= deadline {
@@ -94,14 +97,37 @@ final class ConnectionWorker: @unchecked Sendable {
                 }
             }
             for command in mailbox.take() { handle(command) }
+            runJobs()
             if connection != nil { pumpIncoming() }
+            // Deliveries just handed over resume their consumers here, on this thread.
+            runJobs()
             expireConfirms()
             if let deadline = closeDeadline, connection == nil || confirms.count == 0 || ContinuousClock.now >= deadline {
                 break
             }
-            if connection != nil { waitForActivity() }
+            if connection != nil, !mailbox.hasWork { waitForActivity() }
         }
         shutdown()
+        if mailbox.hasRunJobs { serveJobs() }
+    }
+
+    /// Runs the jobs queued for ``AMQPConnectionExecutor`` (a bounded number of rounds, so that jobs queueing
+    /// more jobs cannot keep the socket from being read).
+    private func runJobs() {
+        for _ in 0..<64 {
+            let jobs = mailbox.takeJobs()
+            if jobs.isEmpty { return }
+            for job in jobs { executor.run(job) }
+        }
+    }
+
+    /// After the connection closed: runs jobs for the actors bound to the executor, for as long as the process lives.
+    private func serveJobs() {
+        while true {
+            runJobs()
+            for command in mailbox.take() { command.failClosed() }
+            if !mailbox.hasWork, baton_amqp_wait_readable(-1, mailbox.wakeReadFD, -1) & 2 != 0 { mailbox.drainWakeups() }
+        }
     }
 
     /// Sleeps for `delay` while still answering commands (publishes fail fast, the rest waits for the connection).
@@ -109,9 +135,11 @@ final class ConnectionWorker: @unchecked Sendable {
         let deadline = ContinuousClock.now + delay
         while !stopping {
             for command in mailbox.take() { handle(command) }
+            runJobs()
             if closeDeadline != nil { stopping = true; return }
             let left = deadline - ContinuousClock.now
             if left <= .zero { return }
+            if mailbox.hasWork { continue }
             let ms = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
             if baton_amqp_wait_readable(-1, mailbox.wakeReadFD, ms) & 2 != 0 { mailbox.drainWakeups() }
         }

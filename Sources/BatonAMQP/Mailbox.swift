@@ -13,6 +13,12 @@ final class Mailbox: @unchecked Sendable {
     private var connected = false
     private var generation: UInt64 = 0
     private var connectedWaiters: [CheckedContinuation<Bool, Never>] = []
+    /// Swift concurrency jobs for the connection thread (``AMQPConnectionExecutor``).
+    private var jobs: [UnownedJob] = []
+    /// Whether any job was ever posted: the thread then serves jobs for good after the connection closed.
+    private var executorUsed = false
+    /// The connection thread, once it runs: what it posts itself needs no wake-up.
+    private var owner: pthread_t?
     /// Read end, polled by the connection thread.
     let wakeReadFD: Int32
     private let wakeWriteFD: Int32
@@ -43,11 +49,61 @@ final class Mailbox: @unchecked Sendable {
             return new
         }
         commands.append(contentsOf: new)
-        let mustWake = !wakePending
-        wakePending = true
+        let mustWake = !wakePending && !isOwnerLocked
+        if mustWake { wakePending = true }
         lock.unlock()
         if mustWake { wake() }
         return []
+    }
+
+    /// Whether the calling thread is the connection thread (`lock` held).
+    private var isOwnerLocked: Bool {
+        guard let owner else { return false }
+        return pthread_equal(owner, pthread_self()) != 0
+    }
+
+    /// Marks the calling thread as the connection thread.
+    func adoptCurrentThread() {
+        lock.lock()
+        owner = pthread_self()
+        lock.unlock()
+    }
+
+    /// Queues a job for the connection thread. Never refused: after the connection closed, the thread keeps
+    /// running jobs until the executor is released.
+    func post(job: UnownedJob) {
+        lock.lock()
+        jobs.append(job)
+        executorUsed = true
+        let mustWake = !wakePending && !isOwnerLocked
+        if mustWake { wakePending = true }
+        lock.unlock()
+        if mustWake { wake() }
+    }
+
+    /// Takes the queued jobs (connection thread).
+    func takeJobs() -> [UnownedJob] {
+        lock.lock()
+        defer { lock.unlock() }
+        guard !jobs.isEmpty else { return [] }
+        let taken = jobs
+        jobs = []
+        return taken
+    }
+
+    /// Whether commands or jobs wait (connection thread: checked before sleeping, since what it posted itself
+    /// did not wake it).
+    var hasWork: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return !commands.isEmpty || !jobs.isEmpty
+    }
+
+    /// Whether any job was ever posted.
+    var hasRunJobs: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return executorUsed
     }
 
     /// Queues one command; returns it back if the connection is closed.

@@ -63,6 +63,12 @@ public final class BrokerService: Sendable {
 
     /// Consumes until the surrounding task is cancelled.
     public func run() async throws {
+        // Consumers run on the connection's thread (with the orchestrator, when it uses that executor too).
+        try await withTaskExecutorPreference(connection.executor) { try await self.consume() }
+        logger.info("orchestrator stopped")
+    }
+
+    func consume() async throws {
         try await declare()
         let recovered = await orchestrator.takeRecoveredEffects()
         if !recovered.isEmpty {
@@ -90,7 +96,6 @@ public final class BrokerService: Sendable {
             group.addTask { try await self.sweep() }
             try await group.waitForAll()
         }
-        logger.info("orchestrator stopped")
     }
 
     /// Consumes a queue handing the deliveries that gather meanwhile to a few drains, in batches.

@@ -88,16 +88,26 @@ public actor Orchestrator {
     var isReplaying = false
     /// Messages recovery found unconfirmed, until the transport takes them.
     var recoveredEffects: [Effect] = []
+    /// Where the actor runs: the executor given (the transport's own thread, so messages are handled without a
+    /// hand-off between threads), else a default actor executor of its own.
+    nonisolated let executor: (any SerialExecutor)?
+    nonisolated let defaultHost = DefaultExecutorHost()
 
+    nonisolated public var unownedExecutor: UnownedSerialExecutor {
+        executor?.asUnownedSerialExecutor() ?? defaultHost.unownedExecutor
+    }
+
+    /// - Parameter executor: where the actor runs (nil: Swift's default, on the shared pool).
     public init(configuration: EngineConfiguration = .init(), registry: StateMachineRegistry = .init(),
                 routing: ResourceRouting = .init(), journal: any ExecutionJournal = InMemoryJournal(),
-                archive: (any ExecutionArchive)? = nil,
+                archive: (any ExecutionArchive)? = nil, executor: (any SerialExecutor)? = nil,
                 clock: @escaping @Sendable () -> Int64, seeds: @escaping @Sendable () -> UInt64) {
         self.configuration = configuration
         self.registry = registry
         self.routing = routing
         self.journal = journal
         self.archive = archive
+        self.executor = executor
         self.clock = clock
         self.seeds = seeds
     }
@@ -580,3 +590,6 @@ public actor Orchestrator {
         return "00-\(hex(random.next()))\(hex(random.next()))-\(hex(random.next()))-01"
     }
 }
+
+/// An empty actor whose default executor an ``Orchestrator`` without an executor of its own runs on.
+final actor DefaultExecutorHost {}

@@ -43,6 +43,17 @@ enum SQLiteSchema {
                 CREATE INDEX executions_by_token_prefix ON executions (token_prefix);
                 """)
         }
+        m.registerMigration("3-entries-by-execution-rowid") { db in
+            // Entries indexed by their execution's rowid, not its ARN: executions running together have
+            // neighbouring rowids, so a group commit's entries land in a few index pages instead of one random page
+            // each (the ARN ends in a random name), which made every commit write hundreds of pages.
+            try db.execute(sql: """
+                ALTER TABLE entries ADD COLUMN exec INTEGER;
+                UPDATE entries SET exec = (SELECT rowid FROM executions WHERE executions.arn = entries.arn);
+                DROP INDEX entries_by_execution;
+                CREATE INDEX entries_by_exec ON entries (exec, id);
+                """)
+        }
         return m
     }
 }

@@ -117,8 +117,22 @@ struct ServeCommand: AsyncParsableCommand {
         } else {
             logger.warning("no --store: executions live in memory only and are lost if this process stops")
         }
+        let amqpLogger = AMQPLogger(minimumLevel: .info) { lvl, message, metadata in
+            var l = Logger(label: "baton.amqp")
+            l.logLevel = level(lvl)
+            l.log(level: level(lvl), "\(message)", metadata: metadata.mapValues { .string($0) })
+        }
+        let connection: AMQPConnection
+        do {
+            connection = try await AMQPConnection.connect(amqp, logger: amqpLogger, name: "baton-orchestrator")
+        } catch {
+            throw CLIError("cannot connect to \(AMQPConfiguration.redacting(url: url)): \(error)")
+        }
+        // The orchestrator runs on the connection's thread: a message is received, applied and answered there
+        // without a hand-off between threads.
         let orchestrator = Orchestrator(configuration: EngineConfiguration(region: region, account: account),
                                         journal: sqlite ?? InMemoryJournal(), archive: sqlite,
+                                        executor: connection.executor,
                                         clock: { Int64((Date().timeIntervalSince1970 * 1000).rounded()) },
                                         seeds: { UInt64.random(in: .min ... .max) })
         if let sqlite {
@@ -136,17 +150,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         for t in parsedTriggers where await orchestrator.stateMachine(t.stateMachine) == nil {
             throw CLIError("--trigger names state machine '\(t.stateMachine)', which is not in --definitions")
-        }
-        let amqpLogger = AMQPLogger(minimumLevel: .info) { lvl, message, metadata in
-            var l = Logger(label: "baton.amqp")
-            l.logLevel = level(lvl)
-            l.log(level: level(lvl), "\(message)", metadata: metadata.mapValues { .string($0) })
-        }
-        let connection: AMQPConnection
-        do {
-            connection = try await AMQPConnection.connect(amqp, logger: amqpLogger, name: "baton-orchestrator")
-        } catch {
-            throw CLIError("cannot connect to \(AMQPConfiguration.redacting(url: url)): \(error)")
         }
         let timers = TimerLadder(connection: connection, configuration: TimerLadderConfiguration(prefix: prefix),
                                  logger: Logger(label: "baton.timers"))

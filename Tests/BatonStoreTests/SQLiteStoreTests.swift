@@ -33,6 +33,14 @@ struct SQLiteStoreTests {
         effects.compactMap { if case .publishTask(let d) = $0 { d } else { nil } }
     }
 
+    @Test("full durability syncs every commit: the writer runs synchronous=FULL (opening the pool alone leaves NORMAL); normal runs NORMAL")
+    func durabilityReachesTheWriter() throws {
+        let full = try SQLiteStore(path: Self.temporaryPath())
+        #expect(try full.synchronousSetting() == 2)
+        let normal = try SQLiteStore(path: Self.temporaryPath(), durability: .normal)
+        #expect(try normal.synchronousSetting() == 1)
+    }
+
     @Test("a running execution recorded by one orchestrator is rebuilt by the next, and finishes with the right output")
     func recoversARunningExecution() async throws {
         let path = Self.temporaryPath()
@@ -256,7 +264,7 @@ struct SQLiteStoreTests {
         let migrations = try await DatabaseQueue(path: path).read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["1-executions-entries-outbox-catalog", "2-token-prefix"])
+        #expect(migrations == ["1-executions-entries-outbox-catalog", "2-token-prefix", "3-entries-by-execution-rowid"])
         b.close()
     }
 }
