@@ -87,12 +87,12 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
         lock.unlock()
     }
 
-    /// Transactions committed so far, and the entries they held: their ratio is the group commit's gain.
     /// The writer connection's `PRAGMA synchronous` (2 = FULL, 1 = NORMAL).
     public func synchronousSetting() throws -> Int {
         try pool.writeWithoutTransaction { db in try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1 }
     }
 
+    /// Transactions committed so far, and the entries they held: their ratio is the group commit's gain.
     public var statistics: (commits: Int, entries: Int) {
         lock.lock()
         defer { lock.unlock() }
