@@ -49,17 +49,19 @@ final class Mailbox: @unchecked Sendable {
             return new
         }
         commands.append(contentsOf: new)
-        let mustWake = !wakePending && !isOwnerLocked
-        if mustWake { wakePending = true }
+        let mustWake = claimWakeLocked()
         lock.unlock()
         if mustWake { wake() }
         return []
     }
 
-    /// Whether the calling thread is the connection thread (`lock` held).
-    private var isOwnerLocked: Bool {
-        guard let owner else { return false }
-        return pthread_equal(owner, pthread_self()) != 0
+    /// Whether the poster must wake the connection thread (`lock` held): not when a wake-up is already on its way,
+    /// nor when the poster is the connection thread itself (it checks `hasWork` before sleeping).
+    private func claimWakeLocked() -> Bool {
+        if wakePending { return false }
+        if let owner, pthread_equal(owner, pthread_self()) != 0 { return false }
+        wakePending = true
+        return true
     }
 
     /// Marks the calling thread as the connection thread.
@@ -69,14 +71,13 @@ final class Mailbox: @unchecked Sendable {
         lock.unlock()
     }
 
-    /// Queues a job for the connection thread. Never refused: after the connection closed, the thread keeps
-    /// running jobs until the executor is released.
+    /// Queues a job for the connection thread. Never refused: once a job was posted, the thread keeps running
+    /// jobs after the connection closed, for as long as the process lives.
     func post(job: UnownedJob) {
         lock.lock()
         jobs.append(job)
         executorUsed = true
-        let mustWake = !wakePending && !isOwnerLocked
-        if mustWake { wakePending = true }
+        let mustWake = claimWakeLocked()
         lock.unlock()
         if mustWake { wake() }
     }

@@ -23,13 +23,7 @@ public final class ActivityPoller: Sendable {
 
     /// Declares the queue (durable, as the orchestrator declares task queues) unless it exists.
     public func prepare(queue: String) async throws {
-        guard !declared.contains(queue) else { return }
-        do {
-            _ = try await connection.inspect(queue: queue)
-        } catch let e as AMQPError where e.code == .notFound {
-            try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
-        }
-        declared.insert(queue)
+        try await declared.ensure(queue, on: connection)
     }
 
     /// One task of the queue: its token (the message's correlation id) and its body; nil after `timeout` seconds.

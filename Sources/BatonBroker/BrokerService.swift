@@ -38,15 +38,15 @@ public final class BrokerService: Sendable {
         let topology = configuration.topology()
         do {
             try await connection.declare(topology)
-        } catch let error as AMQPError where error.code == .preconditionFailed {
-            try await declareKeepingExistingQueues(topology, after: error)
+        } catch let refused as AMQPError where refused.code == .preconditionFailed {
+            try await declareKeepingExistingQueues(topology)
         }
         try await timers.declare()
     }
 
     /// Declares the topology queue by queue: a queue that already exists with other arguments (declared by an
     /// earlier Baton as a classic queue of version 1) is used as it is, with a warning.
-    func declareKeepingExistingQueues(_ topology: AMQPTopology, after error: AMQPError) async throws {
+    func declareKeepingExistingQueues(_ topology: AMQPTopology) async throws {
         for queue in topology.queues {
             do {
                 try await connection.declare(AMQPTopology(queues: [queue]))
@@ -416,13 +416,7 @@ public final class BrokerService: Sendable {
 
     /// Declares a task queue the first time it is used, unless it already exists (a worker's own settings win).
     func ensureQueue(_ name: String) async throws {
-        guard !declaredQueues.contains(name) else { return }
-        do {
-            _ = try await connection.inspect(queue: name)
-        } catch let e as AMQPError where e.code == .notFound {
-            try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: name)]))
-        }
-        declaredQueues.insert(name)
+        try await declaredQueues.ensure(name, on: connection)
     }
 
     /// Publishes a message Baton cannot process to `<prefix>.dead` with the reason, then acks it.
@@ -464,6 +458,18 @@ final class DeclaredQueues: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         names.insert(name)
+    }
+
+    /// Declares the queue (durable, no arguments) unless it is known or found to exist: a queue's own
+    /// settings win (a worker may have declared it first, as a quorum queue for example).
+    func ensure(_ name: String, on connection: AMQPConnection) async throws {
+        guard !contains(name) else { return }
+        do {
+            _ = try await connection.inspect(queue: name)
+        } catch let e as AMQPError where e.code == .notFound {
+            try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: name)]))
+        }
+        insert(name)
     }
 
     func contains(_ name: String) -> Bool {

@@ -74,14 +74,19 @@ public struct ParentReference: Sendable, Hashable {
 /// PostgreSQL stores implement it.
 public protocol ExecutionJournal: Sendable {
     func record(_ entries: [JournalEntry]) -> JournalTicket
+    /// False for a journal that keeps nothing: the engine then builds no entries for it.
+    var keepsEntries: Bool { get }
+}
+
+extension ExecutionJournal {
+    public var keepsEntries: Bool { true }
 }
 
 /// Completes when the entries it stands for are durable (or fails with the store's error).
 public final class JournalTicket: @unchecked Sendable {
-    // The lock guards `outcome` and `waiters`.
+    // The lock guards `outcome` and `callbacks`.
     private let lock = NSLock()
     private var outcome: Result<Void, any Error>?
-    private var waiters: [CheckedContinuation<Void, any Error>] = []
     private var callbacks: [@Sendable (Result<Void, any Error>) -> Void] = []
 
     public init() {}
@@ -93,17 +98,14 @@ public final class JournalTicket: @unchecked Sendable {
         return t
     }()
 
-    /// Completes the ticket and resumes whoever waits for it (only the first completion counts).
+    /// Completes the ticket and calls whoever waits for it (only the first completion counts).
     public func complete(_ result: Result<Void, any Error>) {
         lock.lock()
         guard outcome == nil else { lock.unlock(); return }
         outcome = result
-        let resumed = waiters
         let called = callbacks
-        waiters.removeAll()
         callbacks.removeAll()
         lock.unlock()
-        for w in resumed { w.resume(with: result) }
         for c in called { c(result) }
     }
 
@@ -130,14 +132,7 @@ public final class JournalTicket: @unchecked Sendable {
     public func wait() async throws {
         if let known = currentOutcome { return try known.get() }
         try await withCheckedThrowingContinuation { (c: CheckedContinuation<Void, any Error>) in
-            lock.lock()
-            if let outcome {
-                lock.unlock()
-                c.resume(with: outcome)
-            } else {
-                waiters.append(c)
-                lock.unlock()
-            }
+            whenComplete { c.resume(with: $0) }
         }
     }
 }
@@ -147,4 +142,6 @@ public struct InMemoryJournal: ExecutionJournal {
     public init() {}
 
     public func record(_ entries: [JournalEntry]) -> JournalTicket { .done }
+
+    public var keepsEntries: Bool { false }
 }

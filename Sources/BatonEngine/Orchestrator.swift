@@ -396,6 +396,10 @@ public actor Orchestrator {
 
     /// `journalize` without the wait: takes its place in the journal's order now.
     func record(_ entries: [JournalEntry], _ effects: [Effect]) -> JournalTicket {
+        guard journal.keepsEntries else {
+            pendingJournal.removeAll()
+            return .done
+        }
         var all = entries + pendingJournal
         pendingJournal.removeAll()
         for effect in effects {
@@ -407,6 +411,7 @@ public actor Orchestrator {
     /// The transport published these effects with confirms: they need not be published again after a crash.
     /// Not waited for: losing this mark only means publishing them once more.
     nonisolated public func published(_ effects: [Effect]) {
+        guard journal.keepsEntries else { return }
         let done = effects.compactMap { $0.outboxKey.map { JournalEntry.outboxDone(key: $0) } }
         if !done.isEmpty { _ = journal.record(done) }
     }

@@ -36,8 +36,11 @@ struct TopologyTests {
             #expect(try await !accepts(client, AMQPQueue(name: name)), "\(name) is not declared without a version")
         }
         #expect(try await accepts(client, AMQPQueue(name: configuration.repliesQueue)), "the old replies queue is kept")
-        // The events exchange was declared too, after the fallback.
-        try await client.declare(AMQPTopology(exchanges: [AMQPExchange(name: configuration.eventsExchange, kind: .topic)]))
+        // The events exchange was declared too, after the fallback: as a topic exchange, so declaring it as a direct
+        // one is refused (were it missing, that declaration would create it and succeed).
+        await #expect(throws: AMQPError.self) {
+            try await client.declare(AMQPTopology(exchanges: [AMQPExchange(name: configuration.eventsExchange, kind: .direct)]))
+        }
 
         // A second start (a restart) declares the same again without error.
         try await service.declare()

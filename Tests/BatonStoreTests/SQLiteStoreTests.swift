@@ -33,6 +33,19 @@ struct SQLiteStoreTests {
         effects.compactMap { if case .publishTask(let d) = $0 { d } else { nil } }
     }
 
+    /// A store at a new path, an orchestrator on it, and an execution of `two` named `name` started, its start
+    /// published: the execution and the task of its first state.
+    static func startedTwo(_ name: String) async throws
+        -> (path: String, store: SQLiteStore, orchestrator: Orchestrator, record: ExecutionRecord, first: TaskDispatch) {
+        let path = temporaryPath()
+        let store = try SQLiteStore(path: path)
+        let orchestrator = Self.orchestrator(store)
+        try await orchestrator.save(name: "two", definition: two)
+        let (record, started) = try await orchestrator.start(.init(stateMachine: "two", name: name))
+        orchestrator.published(started)
+        return (path, store, orchestrator, record, try #require(tasks(started).first))
+    }
+
     @Test("full durability syncs every commit: the writer runs synchronous=FULL (opening the pool alone leaves NORMAL); normal runs NORMAL")
     func durabilityReachesTheWriter() throws {
         let full = try SQLiteStore(path: Self.temporaryPath())
@@ -139,13 +152,7 @@ struct SQLiteStoreTests {
 
     @Test("a redriven execution that was running when the process died is running again after recovery")
     func recoversARedrive() async throws {
-        let path = Self.temporaryPath()
-        let store = try SQLiteStore(path: path)
-        let a = Self.orchestrator(store)
-        try await a.save(name: "two", definition: Self.two)
-        let (record, started) = try await a.start(.init(stateMachine: "two", name: "r1"))
-        a.published(started)
-        let first = try #require(Self.tasks(started).first)
+        let (path, store, a, record, first) = try await Self.startedTwo("r1")
         _ = try await a.taskAnswered(token: first.request.token, .failed(error: "Nope", cause: nil), from: .reply)
         #expect(await a.describe(record.executionArn)?.status == .failed)
         let (_, redriven) = try await a.redrive(executionArn: record.executionArn)
@@ -166,13 +173,7 @@ struct SQLiteStoreTests {
 
     @Test("an execution that failed before a restart can be redriven after it")
     func redrivesAfterARestart() async throws {
-        let path = Self.temporaryPath()
-        let store = try SQLiteStore(path: path)
-        let a = Self.orchestrator(store)
-        try await a.save(name: "two", definition: Self.two)
-        let (record, started) = try await a.start(.init(stateMachine: "two", name: "f1"))
-        a.published(started)
-        let first = try #require(Self.tasks(started).first)
+        let (path, store, a, record, first) = try await Self.startedTwo("f1")
         let failed = try #require(try await a.taskAnswered(token: first.request.token, .failed(error: "Nope", cause: nil), from: .reply))
         a.published(failed)
         store.close()
@@ -189,13 +190,7 @@ struct SQLiteStoreTests {
 
     @Test("a late answer to an execution that ended before a restart is known as issued, not unknown")
     func lateAnswerAfterRestartIsStale() async throws {
-        let path = Self.temporaryPath()
-        let store = try SQLiteStore(path: path)
-        let a = Self.orchestrator(store)
-        try await a.save(name: "two", definition: Self.two)
-        let (_, started) = try await a.start(.init(stateMachine: "two", name: "late"))
-        a.published(started)
-        let t1 = try #require(Self.tasks(started).first)
+        let (path, store, a, _, t1) = try await Self.startedTwo("late")
         let e2 = try #require(try await a.taskAnswered(token: t1.request.token, .succeeded([:]), from: .reply))
         a.published(e2)
         let t2 = try #require(Self.tasks(e2).first)
