@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "BatonStore",
             dependencies: ["BatonEngine", "BatonCore", "BatonLanguage", .product(name: "GRDB", package: "GRDB.swift"),
-                           .product(name: "Logging", package: "swift-log")],
+                           .product(name: "GRDBSQLite", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         // The graph of a state machine: layout in Swift, rendered as SVG, DOT or Mermaid. Pure.

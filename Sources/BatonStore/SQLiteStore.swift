@@ -164,6 +164,8 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
                     VALUES (?, ?, ?, ?, 'RUNNING', ?, ?, ?)
                     """).execute(arguments: [s.executionArn, s.stateMachineArn, s.stateMachine, s.name, s.at,
                                              s.input.serialized(), s.tokenPrefix])
+                // A new row: its rowid is known without a lookup (a repeated start finds the existing row later).
+                if db.changesCount == 1 { executionRowids[s.executionArn] = db.lastInsertedRowID }
                 try insertEntry(s.executionArn, at: s.at, kind: "started", body: JSON.object(body).serialized(), db)
             case .applied(let arn, let event, let at):
                 try insertEntry(arn, at: at, kind: "applied", body: JournalCodec.encode(event).serialized(), db)
@@ -179,9 +181,9 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
                     .execute(arguments: [r.status.rawValue, r.stopDate, JournalCodec.encode(r).serialized(), r.executionArn])
                 executionRowids[r.executionArn] = nil
             case .outbox(let key, let arn):
-                try db.cachedStatement(sql: "INSERT OR REPLACE INTO outbox (key, arn) VALUES (?, ?)").execute(arguments: [key, arn])
+                try HotStatement("INSERT OR REPLACE INTO outbox (key, arn) VALUES (?, ?)", db).run(.text(key), .text(arn))
             case .outboxDone(let key):
-                try db.cachedStatement(sql: "DELETE FROM outbox WHERE key = ?").execute(arguments: [key])
+                try HotStatement("DELETE FROM outbox WHERE key = ?", db).run(.text(key))
             case .catalogPut(let kind, let key, let document):
                 try db.cachedStatement(sql: "INSERT OR REPLACE INTO catalog (kind, key, document) VALUES (?, ?, ?)")
                     .execute(arguments: [kind, key, document.serialized()])
@@ -192,8 +194,8 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
     }
 
     private func insertEntry(_ arn: String, at: Int64, kind: String, body: String, _ db: Database) throws {
-        try db.cachedStatement(sql: "INSERT INTO entries (arn, exec, at, kind, body) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [arn, try executionRowid(arn, db), at, kind, body])
+        try HotStatement("INSERT INTO entries (arn, exec, at, kind, body) VALUES (?, ?, ?, ?, ?)", db)
+            .run(.text(arn), .integer(try executionRowid(arn, db)), .integer(at), .text(kind), .text(body))
     }
 
     /// The rowid of an execution's row, which its entries are indexed by (only the writer thread calls this;

@@ -7,7 +7,7 @@ struct Baton: AsyncParsableCommand {
         commandName: "baton",
         abstract: "Run Amazon States Language state machines: in process, or over RabbitMQ.",
         subcommands: [ServeCommand.self, WorkerCommand.self, RunCommand.self, ValidateCommand.self, GraphCommand.self, JSONataCommand.self,
-                      BenchCommand.self, BenchE2ECommand.self, BenchTimersCommand.self,
+                      BenchCommand.self, BenchE2ECommand.self, BenchTimersCommand.self, BenchStoreCommand.self,
                       DescribeExecutionCommand.self, ListExecutionsCommand.self, GetExecutionHistoryCommand.self,
                       StopExecutionCommand.self, StartExecutionCommand.self]
     )

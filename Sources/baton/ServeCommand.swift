@@ -159,7 +159,7 @@ struct ServeCommand: AsyncParsableCommand {
                                    timers: timers, logger: Logger(label: "baton.broker"))
         let machines = await orchestrator.stateMachines.count
         logger.info("connected", metadata: ["amqp": "\(AMQPConfiguration.redacting(url: url))", "stateMachines": "\(machines)"])
-        return OrchestratorService(broker: broker)
+        return OrchestratorService(broker: broker, store: sqlite, logger: logger)
     }
 
     func registerDefinitions(in dir: String, orchestrator: Orchestrator, logger: Logger) async throws {
@@ -200,6 +200,8 @@ private func level(_ l: AMQPLogger.Level) -> Logger.Level {
 /// The orchestrator as a ServiceLifecycle service: runs until graceful shutdown, then closes the connection.
 struct OrchestratorService: Service {
     let broker: BrokerService
+    let store: SQLiteStore?
+    let logger: Logger
 
     func run() async throws {
         do {
@@ -210,5 +212,11 @@ struct OrchestratorService: Service {
             // Graceful shutdown: the consumers were cancelled and the messages in hand finished.
         }
         await broker.connection.close()
+        if let store {
+            // The writer commits what is still pending, then stops.
+            store.close()
+            let (commits, entries) = store.statistics
+            logger.info("store closed", metadata: ["path": "\(store.path)", "commits": "\(commits)", "entries": "\(entries)"])
+        }
     }
 }

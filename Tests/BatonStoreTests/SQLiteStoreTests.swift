@@ -1,7 +1,7 @@
 import BatonCore
 import BatonEngine
 import BatonLanguage
-import BatonStore
+@testable import BatonStore
 import Foundation
 import GRDB
 import Testing
@@ -259,7 +259,48 @@ struct SQLiteStoreTests {
         let migrations = try await DatabaseQueue(path: path).read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
         }
-        #expect(migrations == ["1-executions-entries-outbox-catalog", "2-token-prefix", "3-entries-by-execution-rowid"])
+        #expect(migrations == ["1-executions-entries-outbox-catalog", "2-token-prefix", "3-entries-by-execution-rowid",
+                               "4-outbox-without-rowid"])
         b.close()
+    }
+
+    @Test("a store from before the outbox became one B-tree keeps its unconfirmed messages through the upgrade")
+    func outboxSurvivesItsMigration() async throws {
+        let path = Self.temporaryPath()
+        let old = try DatabaseQueue(path: path)
+        try SQLiteSchema.migrator.migrate(old, upTo: "3-entries-by-execution-rowid")
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO outbox (key, arn) VALUES ('task:kept', 'arn:aws:states:us-east-1:1:execution:m:e')")
+        }
+        try old.close()
+        let store = try SQLiteStore(path: path)
+        #expect(try await store.recovery().outbox == ["task:kept"])
+        let table = try await DatabaseQueue(path: path).read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'outbox'")
+        }
+        #expect(table?.contains("WITHOUT ROWID") == true)
+        store.close()
+    }
+
+    @Test("keys and names with non-ASCII characters, and empty ones, are stored byte for byte")
+    func textIsStoredExactly() async throws {
+        let path = Self.temporaryPath()
+        let store = try SQLiteStore(path: path)
+        let keys: Set = ["task:é-😀-名前", "", "result:tab\tquote\"x"]
+        try await store.record(keys.map { .outbox(key: $0, executionArn: "") }).wait()
+        #expect(try await store.recovery().outbox == keys)
+        try await store.record([.outboxDone(key: "task:é-😀-名前")]).wait()
+        #expect(try await store.recovery().outbox == keys.subtracting(["task:é-😀-名前"]))
+        store.close()
+    }
+
+    @Test("the store benchmark records whole executions, many steps per commit, and reports them")
+    func storeBenchmarkRuns() throws {
+        let result = try StoreBenchmark.run(path: Self.temporaryPath(), durability: .normal, inFlight: 8,
+                                            tasksPerExecution: 3, seconds: 0.3)
+        #expect(result.executions > 0)
+        #expect(result.steps == result.executions * 3)
+        #expect(result.commits > 0 && result.entries > result.commits)
+        #expect(result.report.hasPrefix("store executions=\(result.executions) steps=\(result.steps) "))
     }
 }
