@@ -44,6 +44,10 @@ final class ConnectionWorker: @unchecked Sendable {
     private var closeWaiters: [CheckedContinuation<Void, Never>?] = []
     private var closeDeadline: ContinuousClock.Instant?
     private var stopping = false
+    /// Publishes and settlements of this round, written with one system call (plain TCP only; see `flushOutgoing`).
+    private var outgoing = OutgoingFrames()
+    /// Whether `outgoing` is used: the socket is plain TCP (a TLS socket's bytes must go through rabbitmq-c).
+    private var gathersFrames: Bool { configuration.tls == nil }
 
     private static let publishChannel: UInt16 = 1
     private static let declareChannel: UInt16 = 2
@@ -98,6 +102,7 @@ final class ConnectionWorker: @unchecked Sendable {
             }
             for command in mailbox.take() { handle(command) }
             runJobs()
+            flushOutgoing()
             if connection != nil { pumpIncoming() }
             // Deliveries just handed over resume their consumers here, on this thread.
             runJobs()
@@ -105,6 +110,7 @@ final class ConnectionWorker: @unchecked Sendable {
             if let deadline = closeDeadline, connection == nil || confirms.count == 0 || ContinuousClock.now >= deadline {
                 break
             }
+            flushOutgoing()
             if connection != nil, !mailbox.hasWork { waitForActivity() }
         }
         shutdown()
@@ -157,6 +163,11 @@ final class ConnectionWorker: @unchecked Sendable {
     // MARK: - Commands
 
     private func handle(_ command: Command) {
+        // Whatever goes through rabbitmq-c goes after the frames gathered before it.
+        switch command {
+        case .publish, .settle: break
+        default: flushOutgoing()
+        }
         switch command {
         case .publish(let message, let completion):
             guard connection != nil else {
@@ -225,11 +236,25 @@ final class ConnectionWorker: @unchecked Sendable {
 
     private func publish(_ message: AMQPMessage, _ completion: PublishCompletion) {
         guard let c = connection else { return }
-        _ = confirms.published(completion, deadline: .now + configuration.confirmTimeout)
         let arena = CArena()
         var properties = arena.properties(message.properties)
         let exchange = arena.bytes(message.exchange)
         let routingKey = arena.bytes(message.routingKey)
+        if gathersFrames {
+            do {
+                try message.body.withUnsafeBytes { raw in
+                    try outgoing.appendPublish(channel: Self.publishChannel, exchange: exchange, routingKey: routingKey,
+                                               properties: &properties, body: raw, frameMax: Int(amqp_get_frame_max(c)))
+                }
+            } catch {
+                // Nothing of it was gathered: only this publish fails.
+                completion.complete(.failure(error as? AMQPError ?? AMQPError(.protocolError, "\(error)")))
+                return
+            }
+            _ = confirms.published(completion, deadline: .now + configuration.confirmTimeout)
+            return
+        }
+        _ = confirms.published(completion, deadline: .now + configuration.confirmTimeout)
         let status = message.body.withUnsafeBytes { raw in
             amqp_basic_publish(c, Self.publishChannel, exchange, routingKey, 0, 0, &properties,
                                amqp_bytes_t(len: raw.count, bytes: UnsafeMutableRawPointer(mutating: raw.baseAddress)))
@@ -251,11 +276,20 @@ final class ConnectionWorker: @unchecked Sendable {
             logger.log(.debug, "settlement for a closed channel dropped (the broker requeued the message)")
             return
         }
-        let status: Int32
-        switch s.kind {
-        case .ack: status = amqp_basic_ack(c, s.channel, s.deliveryTag, s.multiple ? 1 : 0)
-        case .nack(let requeue): status = amqp_basic_nack(c, s.channel, s.deliveryTag, s.multiple ? 1 : 0, requeue ? 1 : 0)
-        case .reject(let requeue): status = amqp_basic_reject(c, s.channel, s.deliveryTag, requeue ? 1 : 0)
+        var status = AMQP_STATUS_OK.rawValue
+        if gathersFrames {
+            do {
+                try outgoing.appendSettlement(channel: s.channel, deliveryTag: s.deliveryTag, kind: s.kind, multiple: s.multiple)
+            } catch {
+                dropConnection(error, reason: "settle")
+                return
+            }
+        } else {
+            switch s.kind {
+            case .ack: status = amqp_basic_ack(c, s.channel, s.deliveryTag, s.multiple ? 1 : 0)
+            case .nack(let requeue): status = amqp_basic_nack(c, s.channel, s.deliveryTag, s.multiple ? 1 : 0, requeue ? 1 : 0)
+            case .reject(let requeue): status = amqp_basic_reject(c, s.channel, s.deliveryTag, requeue ? 1 : 0)
+            }
         }
         if status != AMQP_STATUS_OK.rawValue {
             dropConnection(AMQPError(.connectionLost, "settle failed: \(Self.statusText(status))"), reason: "settle")
@@ -369,7 +403,24 @@ final class ConnectionWorker: @unchecked Sendable {
     }
 
     /// Tears the connection down after a failure: unconfirmed publishes fail, consumers wait to be resumed.
+    /// Writes the gathered publishes and settlements: before reading, before sleeping, and before anything else is
+    /// sent through rabbitmq-c (every function here that calls it starts with this), so frames leave in the order
+    /// they were decided — an ack before the close of its channel.
+    private func flushOutgoing() {
+        guard !outgoing.isEmpty else { return }
+        guard let c = connection else {
+            outgoing.discard()
+            return
+        }
+        do {
+            try outgoing.write(to: amqp_get_sockfd(c))
+        } catch {
+            dropConnection(error, reason: "write")
+        }
+    }
+
     private func dropConnection(_ error: AMQPError, reason: String) {
+        outgoing.discard()
         guard let c = connection else { return }
         connection = nil
         if generation > 0, mailbox.status.connected {
@@ -392,6 +443,7 @@ final class ConnectionWorker: @unchecked Sendable {
     }
 
     private func shutdown() {
+        flushOutgoing()
         if let c = connection {
             connection = nil
             _ = amqp_connection_close(c, AMQP_REPLY_SUCCESS)
@@ -414,6 +466,7 @@ final class ConnectionWorker: @unchecked Sendable {
     // MARK: - Channels, topology, consumers
 
     private func openChannel(_ channel: UInt16) throws(WireError) {
+        flushOutgoing()
         guard let c = connection else { throw WireError(AMQPError(.notConnected, "not connected"), connectionLevel: true) }
         _ = amqp_channel_open(c, channel)
         try check(amqp_get_rpc_reply(c), channel: channel, context: "channel.open")
@@ -422,6 +475,7 @@ final class ConnectionWorker: @unchecked Sendable {
     }
 
     private func declareOnWire(_ topology: AMQPTopology) throws(WireError) {
+        flushOutgoing()
         guard let c = connection else { throw WireError(AMQPError(.notConnected, "not connected"), connectionLevel: true) }
         let ch = Self.declareChannel
         let arena = CArena()
@@ -451,6 +505,7 @@ final class ConnectionWorker: @unchecked Sendable {
     }
 
     private func inspectOnWire(_ queue: String) throws(WireError) -> AMQPQueueInfo {
+        flushOutgoing()
         guard let c = connection else { throw WireError(AMQPError(.notConnected, "not connected"), connectionLevel: true) }
         let ch = Self.declareChannel
         let arena = CArena()
@@ -468,6 +523,7 @@ final class ConnectionWorker: @unchecked Sendable {
     }
 
     private func startConsumer(_ consumer: ConsumerState) throws(WireError) {
+        flushOutgoing()
         guard let c = connection else { throw WireError(AMQPError(.notConnected, "not connected"), connectionLevel: true) }
         let ch = freeChannel()
         try openChannel(ch)
@@ -491,6 +547,7 @@ final class ConnectionWorker: @unchecked Sendable {
     }
 
     private func cancelConsumer(_ id: UInt64) {
+        flushOutgoing()
         guard let consumer = consumers[id], !consumer.cancelled else { return }
         consumer.cancelled = true
         consumer.spec.continuation.finish()
@@ -510,6 +567,7 @@ final class ConnectionWorker: @unchecked Sendable {
 
     /// Closes a cancelled consumer's channel once nothing delivered on it is left to settle.
     private func retire(_ consumer: ConsumerState) {
+        flushOutgoing()
         consumers[consumer.spec.id] = nil
         let ch = consumer.channel
         guard let c = connection, ch != 0, channelEpochs[ch] != nil else { return }

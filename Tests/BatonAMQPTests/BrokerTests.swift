@@ -124,6 +124,44 @@ struct BrokerTests {
         await connection.close()
     }
 
+    @Test("a body larger than a frame arrives whole, after the messages published before it and before those after it")
+    func bodyLargerThanAFrame() async throws {
+        let connection = try await TestBroker.connect()
+        let queue = uniqueName("t.large")
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
+        let large = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        let results = await connection.publish(batch: [
+            AMQPMessage(routingKey: queue, body: Array("before".utf8)),
+            AMQPMessage(routingKey: queue, body: large, properties: AMQPProperties(correlationID: "big")),
+            AMQPMessage(routingKey: queue, body: Array("after".utf8)),
+        ])
+        #expect(results.allSatisfy { if case .success = $0 { true } else { false } })
+        let inbox = Inbox(try await connection.consume(queue: queue, prefetch: 10))
+        var bodies: [[UInt8]] = []
+        for _ in 0..<3 {
+            let delivery = try #require(await inbox.next())
+            bodies.append(delivery.body)
+            try delivery.ack()
+        }
+        #expect(bodies == [Array("before".utf8), large, Array("after".utf8)])
+        await connection.close()
+    }
+
+    @Test("a message whose headers do not fit in one frame fails alone; the connection goes on")
+    func headersLargerThanAFrame() async throws {
+        let connection = try await TestBroker.connect()
+        let queue = uniqueName("t.hugeheaders")
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
+        let huge = AMQPProperties(headers: ["blob": .bytes([UInt8](repeating: 1, count: 200_000))])
+        await #expect(throws: AMQPError.self) {
+            try await connection.publish(AMQPMessage(routingKey: queue, body: Array("x".utf8), properties: huge))
+        }
+        try await connection.publish(Array("next".utf8), routingKey: queue)
+        let info = try await connection.inspect(queue: queue)
+        #expect(info.messageCount == 1)
+        await connection.close()
+    }
+
     @Test("a message whose TTL expires in a queue with x-dead-letter-exchange is dead-lettered to the target queue")
     func ttlDeadLettering() async throws {
         let connection = try await TestBroker.connect()

@@ -135,4 +135,46 @@ struct ModelTests {
         #expect(!AMQPError(.preconditionFailed, "x", replyCode: 406).isRetryable)
         #expect(AMQPError(.notFound, "no queue", replyCode: 404).description == "AMQP.NotFound: no queue (reply code 404)")
     }
+
+    @Test("an ack is encoded as AMQP 0-9-1 lays it out: method frame, channel, size, basic.ack, tag, flags, frame end")
+    func ackFrameBytes() throws {
+        var frames = OutgoingFrames()
+        try frames.appendSettlement(channel: 3, deliveryTag: 0x0102_0304_0506_0708, kind: .ack, multiple: true)
+        #expect(frames.encoded == [1, 0, 3, 0, 0, 0, 13, 0, 60, 0, 80, 1, 2, 3, 4, 5, 6, 7, 8, 1, 0xCE])
+    }
+
+    @Test("a publish is a method frame, a header frame with the body size, and body frames no larger than the frame size")
+    func publishFrameLayout() throws {
+        var frames = OutgoingFrames()
+        let body = [UInt8](repeating: 9, count: 10_000)
+        var properties = amqp_basic_properties_t()
+        let exchange = Array("ex".utf8), key = Array("rk".utf8)
+        try exchange.withUnsafeBytes { e in
+            try key.withUnsafeBytes { k in
+                try body.withUnsafeBytes { b in
+                    try frames.appendPublish(channel: 1, exchange: amqp_bytes_t(len: 2, bytes: UnsafeMutableRawPointer(mutating: e.baseAddress)),
+                                             routingKey: amqp_bytes_t(len: 2, bytes: UnsafeMutableRawPointer(mutating: k.baseAddress)),
+                                             properties: &properties, body: b, frameMax: 4096)
+                }
+            }
+        }
+        // Walk the frames: (type, channel, payload size), each closed by 0xCE.
+        var layout: [(UInt8, Int, Int)] = []
+        let bytes = frames.encoded
+        var at = 0
+        while at < bytes.count {
+            let size = bytes[(at + 3)..<(at + 7)].reduce(0) { $0 << 8 | Int($1) }
+            layout.append((bytes[at], Int(bytes[at + 1]) << 8 | Int(bytes[at + 2]), size))
+            #expect(bytes[at + 7 + size] == 0xCE)
+            at += 8 + size
+        }
+        #expect(layout.map(\.0) == [1, 2, 3, 3, 3])
+        #expect(layout.allSatisfy { $0.1 == 1 })
+        #expect(layout.dropFirst(2).map(\.2) == [4088, 4088, 1824])
+        // The method is basic.publish (60, 40); the header declares class 60 and the body's size.
+        #expect(Array(bytes[7..<11]) == [0, 60, 0, 40])
+        let header = 8 + layout[0].2 + 7
+        #expect(Array(bytes[header..<(header + 2)]) == [0, 60])
+        #expect(bytes[(header + 4)..<(header + 12)].reduce(0) { $0 << 8 | Int($1) } == 10_000)
+    }
 }
