@@ -22,6 +22,10 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
     }
 
     public let path: String
+    /// How long a commit under load waits to gather more entries (microseconds; 0: never).
+    public let commitDelayMicroseconds: Int
+    /// A commit of at least this many entries means load: the next one may wait `commitDelayMicroseconds`.
+    static let loadedCommitEntries = 32
     let pool: DatabasePool
     let logger: Logger
 
@@ -35,14 +39,17 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
     private var pending: [JournalEntry] = []
     private var tickets: [JournalTicket] = []
     private var closed = false
+    /// The writer waits for entries (only then does `record` wake it).
+    private var writerIdle = false
     private var writer: Thread?
     private var commitCount = 0
     private var committedEntryCount = 0
 
     /// Opens (creating it if needed) the store at `path` and applies pending migrations.
     public init(path: String, durability: Durability = .full, busyTimeoutSeconds: Double = 5,
-                logger: Logger = Logger(label: "baton.store")) throws(EngineError) {
+                commitDelayMicroseconds: Int = 1000, logger: Logger = Logger(label: "baton.store")) throws(EngineError) {
         self.path = path
+        self.commitDelayMicroseconds = max(0, min(commitDelayMicroseconds, 1_000_000))
         self.logger = logger
         var config = Configuration()
         config.busyMode = .timeout(busyTimeoutSeconds)
@@ -106,21 +113,34 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
         lock.lock()
         pending.append(contentsOf: entries)
         tickets.append(ticket)
-        lock.signal()
+        if writerIdle { lock.signal() }
         lock.unlock()
         return ticket
     }
 
     private func writeLoop() {
         var failures = 0
+        var lastBatch = 0
         while true {
             lock.lock()
-            while pending.isEmpty && tickets.isEmpty && !closed { lock.wait() }
+            while pending.isEmpty && tickets.isEmpty && !closed {
+                writerIdle = true
+                lock.wait()
+                writerIdle = false
+            }
             if pending.isEmpty && tickets.isEmpty && closed {
                 lock.unlock()
                 return
             }
+            // Under load (the last commit was large, fewer entries are waiting now), wait a moment for more: one commit,
+            // one fsync and one wake-up serve more steps. A lone entry is never delayed.
+            if commitDelayMicroseconds > 0, lastBatch >= Self.loadedCommitEntries, pending.count < lastBatch, !closed {
+                lock.unlock()
+                usleep(UInt32(commitDelayMicroseconds))
+                lock.lock()
+            }
             let batch = pending
+            lastBatch = batch.count
             let waiting = tickets
             pending.removeAll(keepingCapacity: true)
             tickets.removeAll(keepingCapacity: true)

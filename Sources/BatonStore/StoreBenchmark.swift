@@ -52,9 +52,9 @@ public final class StoreBenchmark: @unchecked Sendable {
     }
 
     /// Runs the benchmark against a store at `path` (created; deleted afterwards unless `keep`).
-    public static func run(path: String, durability: SQLiteStore.Durability, inFlight: Int, tasksPerExecution: Int,
-                           seconds: Double, keep: Bool = false) throws -> StoreBenchmarkResult {
-        let store = try SQLiteStore(path: path, durability: durability)
+    public static func run(path: String, durability: SQLiteStore.Durability, commitDelayMicroseconds: Int = 1000, inFlight: Int,
+                           tasksPerExecution: Int, seconds: Double, keep: Bool = false) throws -> StoreBenchmarkResult {
+        let store = try SQLiteStore(path: path, durability: durability, commitDelayMicroseconds: commitDelayMicroseconds)
         defer {
             store.close()
             if !keep { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) } }

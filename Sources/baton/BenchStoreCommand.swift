@@ -20,6 +20,9 @@ struct BenchStoreCommand: ParsableCommand {
     @Option(name: .customLong("store-durability"), help: "full (fsync every commit) or normal (fsync at checkpoints).")
     var durability: String = "full"
 
+    @Option(name: .customLong("store-commit-delay-us"), help: "As for 'baton serve': how long a commit under load waits for more steps.")
+    var commitDelayMicroseconds: Int = 1000
+
     @Option(name: .customLong("in-flight"), help: "Executions recording at once.")
     var inFlight: Int = 64
 
@@ -31,6 +34,7 @@ struct BenchStoreCommand: ParsableCommand {
 
     func validate() throws {
         guard SQLiteStore.Durability(rawValue: durability) != nil else { throw ValidationError("--store-durability must be full or normal") }
+        guard (0...1_000_000).contains(commitDelayMicroseconds) else { throw ValidationError("--store-commit-delay-us must be 0…1000000") }
         guard inFlight > 0, tasksPerExecution > 0, seconds > 0 else {
             throw ValidationError("--in-flight, --tasks-per-execution and --seconds must be positive")
         }
@@ -40,7 +44,7 @@ struct BenchStoreCommand: ParsableCommand {
         let path = store ?? NSTemporaryDirectory() + "baton-bench-store-\(getpid()).sqlite"
         do {
             let result = try StoreBenchmark.run(path: path, durability: SQLiteStore.Durability(rawValue: durability) ?? .full,
-                                                inFlight: inFlight, tasksPerExecution: tasksPerExecution, seconds: seconds,
+                                                commitDelayMicroseconds: commitDelayMicroseconds, inFlight: inFlight, tasksPerExecution: tasksPerExecution, seconds: seconds,
                                                 keep: store != nil)
             print(result.report)
         } catch {

@@ -33,6 +33,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("store-durability"), help: "full: fsync every commit (survives power loss); normal: survives any process crash, fsync at checkpoints.")
     var storeDurability: String = "full"
 
+    @Option(name: .customLong("store-commit-delay-us"),
+            help: "Under load, how long a commit waits to gather more steps (microseconds, 0 = never; a lone step never waits).")
+    var storeCommitDelayMicroseconds: Int = 1000
+
     @Option(help: "The prefix of Baton's queues and exchanges.")
     var prefix: String = "baton"
 
@@ -109,8 +113,12 @@ struct ServeCommand: AsyncParsableCommand {
             guard let durability = SQLiteStore.Durability(rawValue: storeDurability) else {
                 throw CLIError("--store-durability must be full or normal, not '\(storeDurability)'")
             }
+            guard (0...1_000_000).contains(storeCommitDelayMicroseconds) else {
+                throw CLIError("--store-commit-delay-us must be between 0 and 1000000, not \(storeCommitDelayMicroseconds)")
+            }
             do {
-                sqlite = try SQLiteStore(path: store, durability: durability, logger: Logger(label: "baton.store"))
+                sqlite = try SQLiteStore(path: store, durability: durability, commitDelayMicroseconds: storeCommitDelayMicroseconds,
+                                         logger: Logger(label: "baton.store"))
             } catch {
                 throw CLIError(error.message)
             }

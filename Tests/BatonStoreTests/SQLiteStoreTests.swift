@@ -221,6 +221,27 @@ struct SQLiteStoreTests {
         store.close()
     }
 
+    @Test("after a large commit, the next waits the commit delay and takes what arrived meanwhile in one transaction; a lone entry at rest is not delayed")
+    func commitDelayGathersUnderLoad() async throws {
+        let store = try SQLiteStore(path: Self.temporaryPath(), commitDelayMicroseconds: 1_000_000)
+        let catalog = { (i: Int) in JournalEntry.catalogPut(kind: "test", key: "k\(i)", document: .int(i)) }
+        // At rest: a single entry is saved at once (far sooner than the delay).
+        let clock = ContinuousClock()
+        let alone = clock.now
+        try await store.record([catalog(0)]).wait()
+        #expect(clock.now - alone < .milliseconds(800))
+        // A large commit marks load.
+        try await store.record((1...40).map(catalog)).wait()
+        let before = store.statistics
+        // The next entry waits for company: ten callers recording right after it share its commit.
+        let tickets = (41...50).map { store.record([catalog($0)]) }
+        for t in tickets { try await t.wait() }
+        let after = store.statistics
+        #expect(after.commits - before.commits == 1)
+        #expect(after.entries - before.entries == 10)
+        store.close()
+    }
+
     @Test("while the database is locked nothing is reported saved; once it is free the write goes through")
     func lockedDatabaseHoldsTheTicket() async throws {
         let path = Self.temporaryPath()
