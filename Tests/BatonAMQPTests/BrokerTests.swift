@@ -147,6 +147,35 @@ struct BrokerTests {
         await connection.close()
     }
 
+    @Test("acks gathered in one round settle exactly the deliveries acked: one left unacked in the middle comes back after the connection closes")
+    func gatheredAcksSettleExactlyTheirDeliveries() async throws {
+        let connection = try await TestBroker.connect()
+        let queue = uniqueName("t.acks")
+        try await connection.declare(AMQPTopology(queues: [AMQPQueue(name: queue)]))
+        _ = await connection.publish(batch: (1...10).map { AMQPMessage(routingKey: queue, body: Array("m\($0)".utf8)) })
+        let inbox = Inbox(try await connection.consume(queue: queue, prefetch: 20))
+        var deliveries: [AMQPDelivery] = []
+        for _ in 1...10 { deliveries.append(try #require(await inbox.next())) }
+        #expect(deliveries.map(\.bodyString) == (1...10).map { "m\($0)" })
+        // All but the fifth, in one go (they reach the connection thread together), out of order.
+        for d in deliveries.enumerated().filter({ $0.offset != 4 }).map(\.element).reversed() { try d.ack() }
+        try await Task.sleep(for: .milliseconds(300))
+        await connection.close()
+
+        let check = try await TestBroker.connect()
+        #expect(try await check.inspect(queue: queue).messageCount == 1)
+        let again = Inbox(try await check.consume(queue: queue))
+        let back = try #require(await again.next())
+        #expect(back.bodyString == "m5")
+        #expect(back.redelivered)
+        try back.ack()
+        try await Task.sleep(for: .milliseconds(200))
+        await check.close()
+        let last = try await TestBroker.connect()
+        #expect(try await last.inspect(queue: queue).messageCount == 0)
+        await last.close()
+    }
+
     @Test("a message whose headers do not fit in one frame fails alone; the connection goes on")
     func headersLargerThanAFrame() async throws {
         let connection = try await TestBroker.connect()
