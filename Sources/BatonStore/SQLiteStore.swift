@@ -22,7 +22,7 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
     }
 
     public let path: String
-    /// How long a commit under load waits to gather more entries (microseconds; 0: never).
+    /// How long a commit under load waits to gather more entries (microseconds, at most a minute; 0: never).
     public let commitDelayMicroseconds: Int
     /// A commit of at least this many entries means load: the next one may wait `commitDelayMicroseconds`.
     static let loadedCommitEntries = 32
@@ -49,7 +49,7 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
     public init(path: String, durability: Durability = .full, busyTimeoutSeconds: Double = 5,
                 commitDelayMicroseconds: Int = 1000, logger: Logger = Logger(label: "baton.store")) throws(EngineError) {
         self.path = path
-        self.commitDelayMicroseconds = max(0, min(commitDelayMicroseconds, 1_000_000))
+        self.commitDelayMicroseconds = max(0, min(commitDelayMicroseconds, 60_000_000))
         self.logger = logger
         var config = Configuration()
         config.busyMode = .timeout(busyTimeoutSeconds)
@@ -136,7 +136,7 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
             // one fsync and one wake-up serve more steps. A lone entry is never delayed.
             if commitDelayMicroseconds > 0, lastBatch >= Self.loadedCommitEntries, pending.count < lastBatch, !closed {
                 lock.unlock()
-                usleep(UInt32(commitDelayMicroseconds))
+                Thread.sleep(forTimeInterval: Double(commitDelayMicroseconds) / 1_000_000)
                 lock.lock()
             }
             let batch = pending
