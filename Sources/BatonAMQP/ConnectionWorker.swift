@@ -163,11 +163,6 @@ final class ConnectionWorker: @unchecked Sendable {
     // MARK: - Commands
 
     private func handle(_ command: Command) {
-        // Whatever goes through rabbitmq-c goes after the frames gathered before it.
-        switch command {
-        case .publish, .settle: break
-        default: flushOutgoing()
-        }
         switch command {
         case .publish(let message, let completion):
             guard connection != nil else {
@@ -402,7 +397,6 @@ final class ConnectionWorker: @unchecked Sendable {
         logger.log(.info, "AMQP connected", ["amqp.url": config.description, "generation": "\(generation)"])
     }
 
-    /// Tears the connection down after a failure: unconfirmed publishes fail, consumers wait to be resumed.
     /// Writes the gathered publishes and settlements: before reading, before sleeping, and before anything else is
     /// sent through rabbitmq-c (every function here that calls it starts with this), so frames leave in the order
     /// they were decided — an ack before the close of its channel.
@@ -419,6 +413,7 @@ final class ConnectionWorker: @unchecked Sendable {
         }
     }
 
+    /// Tears the connection down after a failure: unconfirmed publishes fail, consumers wait to be resumed.
     private func dropConnection(_ error: AMQPError, reason: String) {
         outgoing.discard()
         guard let c = connection else { return }

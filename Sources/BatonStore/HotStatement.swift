@@ -17,10 +17,9 @@ struct HotStatement {
     /// Binds `values` (text or integer, in order) and runs the statement to its end.
     func run(_ values: HotValue...) throws {
         let s = statement.sqliteStatement
-        defer {
-            sqlite3_reset(s)
-            sqlite3_clear_bindings(s)
-        }
+        // Every parameter is bound on every run, so no binding of an earlier run is left to clear.
+        precondition(Int(sqlite3_bind_parameter_count(s)) == values.count, "\(sql): \(values.count) values")
+        defer { sqlite3_reset(s) }
         for (i, value) in values.enumerated() {
             let index = Int32(i + 1)
             let code: Int32

@@ -22,8 +22,10 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
     }
 
     public let path: String
-    /// How long a commit under load waits to gather more entries (microseconds, at most a minute; 0: never).
+    /// How long a commit under load waits to gather more entries (microseconds; 0: never).
     public let commitDelayMicroseconds: Int
+    /// The commit delays a store accepts (microseconds): up to a minute.
+    public static let commitDelayRange = 0...60_000_000
     /// A commit of at least this many entries means load: the next one may wait `commitDelayMicroseconds`.
     static let loadedCommitEntries = 32
     let pool: DatabasePool
@@ -49,7 +51,7 @@ public final class SQLiteStore: ExecutionJournal, ExecutionArchive, @unchecked S
     public init(path: String, durability: Durability = .full, busyTimeoutSeconds: Double = 5,
                 commitDelayMicroseconds: Int = 1000, logger: Logger = Logger(label: "baton.store")) throws(EngineError) {
         self.path = path
-        self.commitDelayMicroseconds = max(0, min(commitDelayMicroseconds, 60_000_000))
+        self.commitDelayMicroseconds = min(max(commitDelayMicroseconds, Self.commitDelayRange.lowerBound), Self.commitDelayRange.upperBound)
         self.logger = logger
         var config = Configuration()
         config.busyMode = .timeout(busyTimeoutSeconds)

@@ -34,7 +34,9 @@ struct BenchStoreCommand: ParsableCommand {
 
     func validate() throws {
         guard SQLiteStore.Durability(rawValue: durability) != nil else { throw ValidationError("--store-durability must be full or normal") }
-        guard (0...1_000_000).contains(commitDelayMicroseconds) else { throw ValidationError("--store-commit-delay-us must be 0…1000000") }
+        guard SQLiteStore.commitDelayRange.contains(commitDelayMicroseconds) else {
+            throw ValidationError("--store-commit-delay-us must be in \(SQLiteStore.commitDelayRange)")
+        }
         guard inFlight > 0, tasksPerExecution > 0, seconds > 0 else {
             throw ValidationError("--in-flight, --tasks-per-execution and --seconds must be positive")
         }
@@ -44,8 +46,8 @@ struct BenchStoreCommand: ParsableCommand {
         let path = store ?? NSTemporaryDirectory() + "baton-bench-store-\(getpid()).sqlite"
         do {
             let result = try StoreBenchmark.run(path: path, durability: SQLiteStore.Durability(rawValue: durability) ?? .full,
-                                                commitDelayMicroseconds: commitDelayMicroseconds, inFlight: inFlight, tasksPerExecution: tasksPerExecution, seconds: seconds,
-                                                keep: store != nil)
+                                                commitDelayMicroseconds: commitDelayMicroseconds, inFlight: inFlight,
+                                                tasksPerExecution: tasksPerExecution, seconds: seconds, keep: store != nil)
             print(result.report)
         } catch {
             throw CLIError("baton bench-store: \(error)")

@@ -113,8 +113,8 @@ struct ServeCommand: AsyncParsableCommand {
             guard let durability = SQLiteStore.Durability(rawValue: storeDurability) else {
                 throw CLIError("--store-durability must be full or normal, not '\(storeDurability)'")
             }
-            guard (0...1_000_000).contains(storeCommitDelayMicroseconds) else {
-                throw CLIError("--store-commit-delay-us must be between 0 and 1000000, not \(storeCommitDelayMicroseconds)")
+            guard SQLiteStore.commitDelayRange.contains(storeCommitDelayMicroseconds) else {
+                throw CLIError("--store-commit-delay-us must be in \(SQLiteStore.commitDelayRange), not \(storeCommitDelayMicroseconds)")
             }
             do {
                 sqlite = try SQLiteStore(path: store, durability: durability, commitDelayMicroseconds: storeCommitDelayMicroseconds,

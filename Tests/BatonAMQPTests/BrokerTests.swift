@@ -159,7 +159,6 @@ struct BrokerTests {
         #expect(deliveries.map(\.bodyString) == (1...10).map { "m\($0)" })
         // All but the fifth, in one go (they reach the connection thread together), out of order.
         for d in deliveries.enumerated().filter({ $0.offset != 4 }).map(\.element).reversed() { try d.ack() }
-        try await Task.sleep(for: .milliseconds(300))
         await connection.close()
 
         let check = try await TestBroker.connect()
@@ -169,7 +168,6 @@ struct BrokerTests {
         #expect(back.bodyString == "m5")
         #expect(back.redelivered)
         try back.ack()
-        try await Task.sleep(for: .milliseconds(200))
         await check.close()
         let last = try await TestBroker.connect()
         #expect(try await last.inspect(queue: queue).messageCount == 0)

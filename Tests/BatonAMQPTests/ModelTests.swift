@@ -148,15 +148,10 @@ struct ModelTests {
         var frames = OutgoingFrames()
         let body = [UInt8](repeating: 9, count: 10_000)
         var properties = amqp_basic_properties_t()
-        let exchange = Array("ex".utf8), key = Array("rk".utf8)
-        try exchange.withUnsafeBytes { e in
-            try key.withUnsafeBytes { k in
-                try body.withUnsafeBytes { b in
-                    try frames.appendPublish(channel: 1, exchange: amqp_bytes_t(len: 2, bytes: UnsafeMutableRawPointer(mutating: e.baseAddress)),
-                                             routingKey: amqp_bytes_t(len: 2, bytes: UnsafeMutableRawPointer(mutating: k.baseAddress)),
-                                             properties: &properties, body: b, frameMax: 4096)
-                }
-            }
+        let arena = CArena()
+        try body.withUnsafeBytes { b in
+            try frames.appendPublish(channel: 1, exchange: arena.bytes("ex"), routingKey: arena.bytes("rk"),
+                                     properties: &properties, body: b, frameMax: 4096)
         }
         // Walk the frames: (type, channel, payload size), each closed by 0xCE.
         var layout: [(UInt8, Int, Int)] = []
